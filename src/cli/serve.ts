@@ -1,0 +1,39 @@
+import { pino } from 'pino';
+import type { ServeConfig } from '../config.js';
+import { buildApp } from '../http/app.js';
+import { openStore } from '../store/open.js';
+
+const formatUrl = (host: string, port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+
+/**
+ * Runs the server until SIGINT or SIGTERM, then stops taking connections, lets the
+ * requests in flight finish, closes the store and exits 0. Logs go to stderr as JSON;
+ * stdout carries only the ready line, so scripts can read the URL from it.
+ */
+export async function serve(config: ServeConfig): Promise<void> {
+  const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, pino.destination(2));
+  const store = await openStore(config);
+  const app = await buildApp({ store, logger, bodyLimit: config.bodyLimit });
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  process.stdout.write(`actlog listening on ${formatUrl(config.host, port)} (${store.description})\n`);
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing requests in flight');
+    try {
+      await app.close();
+      logger.info('stopped');
+      logger.flush();
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

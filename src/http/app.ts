@@ -1,0 +1,53 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { type Logger, pino } from 'pino';
+import { DEFAULT_BODY_LIMIT_BYTES } from '../domain/limits.js';
+import type { Store } from '../store/store.js';
+import { VERSION } from '../version.js';
+import { registerJsonBodyParser } from './body-parser.js';
+import { ErrorEnvelope } from './envelope.js';
+import { frameworkErrorHandler, registerErrorHandling } from './errors.js';
+import { registerOpenApi } from './openapi.js';
+import { RequestLog } from './request-log.js';
+import { activityLogRoutes } from './routes/activity-log.js';
+import { registerValidators } from './validation.js';
+
+export interface AppOptions {
+  store: Store;
+  /** A pino logger; without one the app logs nothing (tests). */
+  logger?: Logger;
+  bodyLimit?: number;
+}
+
+/** Explicit timeouts, so that slow or stalled clients cannot hold connections forever. */
+const TIMEOUTS = {
+  /** A whole request, headers and body, must arrive within this. */
+  requestTimeout: 30_000,
+  /** An idle keep-alive connection is closed after this. */
+  keepAliveTimeout: 5_000,
+} as const;
+
+/** Builds the HTTP application on a given store; the caller listens and closes it. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT_BYTES;
+  const app = Fastify({
+    loggerInstance: (options.logger ?? pino({ enabled: false })) as FastifyBaseLogger,
+    logController: new RequestLog(),
+    bodyLimit,
+    ...TIMEOUTS,
+    // During shutdown, requests on open connections are still served (the store closes last).
+    return503OnClosing: false,
+    forceCloseConnections: 'idle',
+    frameworkErrors: frameworkErrorHandler,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  registerValidators(app);
+  registerJsonBodyParser(app);
+  registerErrorHandling(app, bodyLimit);
+  app.addSchema(ErrorEnvelope);
+
+  await registerOpenApi(app, VERSION);
+  await app.register(activityLogRoutes, { prefix: '/api/v1', store: options.store });
+  app.addHook('onClose', async () => options.store.close());
+  return app;
+}

@@ -1,0 +1,72 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ErrorCode } from '../domain/errors.js';
+import { failure } from './envelope.js';
+import { describeValidationError } from './validation.js';
+
+/**
+ * The one place where failures become answers: every error, whoever raised it, leaves
+ * as the envelope with a fitting HTTP status. A 5xx never shows its internal message;
+ * it is logged with the request id instead.
+ */
+export function registerErrorHandling(app: FastifyInstance, bodyLimit: number): void {
+  app.setErrorHandler((error: unknown, request, reply) => {
+    const { status, code, message } = classify(error, bodyLimit);
+    if (status >= 500) request.log.error({ err: error }, 'request failed');
+    return reply.status(status).send(failure(code, message));
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply
+      .status(404)
+      .send(failure(ErrorCode.notFound, `route ${request.method} ${request.url.split('?')[0]} not found`)),
+  );
+}
+
+/** Errors Fastify raises before a handler runs (bad URL encoding and the like). */
+export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  reply.status(400).send(failure(ErrorCode.invalidParameters, plainFrameworkMessage(error)));
+}
+
+function classify(thrown: unknown, bodyLimit: number): { status: number; code: number; message: string } {
+  if (thrown instanceof AppError) {
+    return {
+      status: thrown.status,
+      code: thrown.code,
+      message: thrown.status >= 500 ? internalMessage(thrown) : thrown.message,
+    };
+  }
+  const error = thrown as FastifyError;
+  if (error.validation) {
+    const message = describeValidationError(error.validation as never, error.validationContext ?? 'request');
+    return { status: 400, code: ErrorCode.invalidParameters, message };
+  }
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || error.statusCode === 413) {
+    return {
+      status: 413,
+      code: ErrorCode.payloadTooLarge,
+      message: `body is larger than the limit of ${bodyLimit} bytes`,
+    };
+  }
+  const status = error.statusCode ?? 500;
+  if (status >= 400 && status < 500) {
+    return { status: 400, code: ErrorCode.invalidParameters, message: plainFrameworkMessage(error) };
+  }
+  return { status: 500, code: ErrorCode.internal, message: 'internal error' };
+}
+
+function internalMessage(error: AppError): string {
+  return `internal error: ${error.message}`;
+}
+
+function plainFrameworkMessage(error: FastifyError): string {
+  switch (error.code) {
+    case 'FST_ERR_BAD_URL':
+      return 'the URL is not valid (bad percent-encoding)';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'body must be a JSON object';
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return 'Content-Length does not match the body';
+    default:
+      return error.message || 'invalid request';
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Group commit: writes submitted during one turn of the event loop are handed to
+ * `runBatch` together, so that many requests share one transaction and one fsync.
+ * Each submitter's promise settles only after its batch has committed; a batch
+ * that fails rejects exactly the submitters in it. Batches run one after another,
+ * in submission order, which keeps ids increasing in acknowledgement order.
+ */
+export class GroupCommit<Op, Result> {
+  private queue: { op: Op; resolve: (r: Result) => void; reject: (e: unknown) => void }[] = [];
+  private scheduled = false;
+  private running: Promise<void> | null = null;
+
+  constructor(
+    private readonly runBatch: (ops: Op[]) => Result[] | Promise<Result[]>,
+    /** Bounds one transaction, so one huge burst cannot hold the writer for long. */
+    private readonly maxBatch = 1000,
+  ) {}
+
+  submit(op: Op): Promise<Result> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ op, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Resolves once everything submitted so far has been committed or has failed. */
+  async drain(): Promise<void> {
+    while (this.running || this.queue.length > 0 || this.scheduled) {
+      await (this.running ?? new Promise((r) => setImmediate(r)));
+    }
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.running) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.running = this.flush().finally(() => {
+        this.running = null;
+        if (this.queue.length > 0) this.schedule();
+      });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.queue.splice(0, this.maxBatch);
+    try {
+      const results = await this.runBatch(batch.map((job) => job.op));
+      for (const [i, job] of batch.entries()) job.resolve(results[i] as Result);
+    } catch (error) {
+      for (const job of batch) job.reject(error);
+    }
+  }
+}
