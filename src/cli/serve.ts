@@ -20,8 +20,13 @@ export async function serve(config: ServeConfig): Promise<void> {
   process.stdout.write(`actlog listening on ${formatUrl(config.host, port)} (${store.description})\n`);
 
   let stopping = false;
+  // Handlers stay installed: a second signal while draining must not kill the process
+  // and lose writes that are being committed.
   const stop = async (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    if (stopping) {
+      logger.warn({ signal }, 'already shutting down');
+      return;
+    }
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing requests in flight');
     try {
@@ -34,6 +39,6 @@ export async function serve(config: ServeConfig): Promise<void> {
       process.exit(1);
     }
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }

@@ -1,0 +1,128 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { runCli, startCli } from '../helpers/cli.js';
+import { aRecord } from '../helpers/records.js';
+import { call, postJson } from '../helpers/server.js';
+import { tempDir } from '../helpers/temp.js';
+
+const dir = tempDir();
+after(() => dir.remove());
+
+describe('actlog CLI', () => {
+  it('explains every command and flag in --help', async () => {
+    const main = await runCli(['--help']);
+    assert.equal(main.code, 0);
+    assert.match(main.stdout, /actlog serve/);
+    const serve = await runCli(['serve', '--help']);
+    assert.equal(serve.code, 0);
+    for (const text of [
+      '--host',
+      '--port',
+      '--db',
+      '--log-level',
+      '--body-limit',
+      'ACTLOG_HOST',
+      'ACTLOG_PORT',
+      'ACTLOG_DB',
+      '127.0.0.1',
+      '50809',
+      './data/actlog.db',
+    ]) {
+      assert.ok(serve.stdout.includes(text), `serve --help mentions ${text}`);
+    }
+  });
+
+  it('refuses unknown commands, unknown flags and bad values with exit code 2 and a clear line', async () => {
+    const unknown = await runCli(['frobnicate']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown command "frobnicate"/);
+    const flag = await runCli(['serve', '--colour', 'red']);
+    assert.equal(flag.code, 2);
+    assert.match(flag.stderr, /--colour/);
+    const port = await runCli(['serve', '--port', '70000']);
+    assert.equal(port.code, 2);
+    assert.match(port.stderr, /--port must be a whole number from 0 to 65535/);
+    const level = await runCli(['serve', '--log-level', 'loud']);
+    assert.equal(level.code, 2);
+    assert.match(level.stderr, /--log-level must be one of/);
+  });
+
+  it('serves on the flags given, creates the database folders, logs JSON requests, and stops with exit 0 on SIGTERM', async () => {
+    const db = join(dir.path, 'a', 'b', 'actlog.db');
+    const server = await startCli(['--port', '0', '--db', db, '--log-level', 'info']);
+    assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+    assert.ok(existsSync(db));
+    assert.equal((await postJson(server.api, aRecord())).body.code, 0);
+    assert.equal(await server.stop('SIGTERM'), 0);
+    const lines = server
+      .stderr()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    assert.ok(
+      lines.some((l) => l.msg === 'request' && l.method === 'POST' && l.status === 200),
+      server.stderr(),
+    );
+    assert.equal(server.stdout().trim().split('\n').length, 1, 'stdout holds only the ready line');
+  });
+
+  it('reads its settings from ACTLOG_* environment variables, and flags win over them', async () => {
+    const db = join(dir.path, 'env', 'actlog.db');
+    const server = await startCli(['--log-level', 'warn'], {
+      ACTLOG_PORT: '0',
+      ACTLOG_DB: db,
+      ACTLOG_HOST: '127.0.0.1',
+    });
+    assert.ok(server.stdout().includes(db));
+    assert.equal(await server.stop('SIGINT'), 0);
+    assert.equal(server.stderr(), '', 'warn level logs no requests');
+  });
+
+  it('keeps records and the id sequence across a restart, after delete and delete-all', async () => {
+    const db = join(dir.path, 'restart.db');
+    const first = await startCli(['--port', '0', '--db', db, '--log-level', 'warn']);
+    const ids: number[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await postJson(first.api, aRecord({ timestamp: i }))).body.data.id);
+    await call(`${first.api}/${ids[4]}`, { method: 'DELETE' });
+    assert.equal(await first.stop(), 0);
+
+    const second = await startCli(['--port', '0', '--db', db, '--log-level', 'warn']);
+    const listed = await call(second.api);
+    assert.deepEqual(
+      listed.body.data.map((r: { id: number }) => r.id),
+      ids.slice(0, 4).reverse(),
+    );
+    const afterRestart = (await postJson(second.api, aRecord())).body.data.id;
+    assert.ok(afterRestart > (ids[4] as number));
+    await call(`${second.api}/all`, { method: 'DELETE' });
+    assert.equal(await second.stop(), 0);
+
+    const third = await startCli(['--port', '0', '--db', db, '--log-level', 'warn']);
+    assert.equal((await call(`${third.api}/count`)).body.data.count, 0);
+    assert.ok((await postJson(third.api, aRecord())).body.data.id > afterRestart);
+    assert.equal(await third.stop(), 0);
+  });
+
+  it('finishes requests in flight on SIGTERM: every acknowledged write is kept', async () => {
+    const db = join(dir.path, 'drain.db');
+    const server = await startCli(['--port', '0', '--db', db, '--log-level', 'warn']);
+    const writes = Array.from({ length: 200 }, (_, i) =>
+      postJson(server.api, aRecord({ timestamp: i })).then(
+        (a) => (a.body?.code === 0 ? (a.body.data.id as number) : null),
+        () => null,
+      ),
+    );
+    setTimeout(() => server.child.kill('SIGTERM'), 5);
+    const acknowledged = (await Promise.all(writes)).filter((id): id is number => id !== null);
+    assert.equal(await server.stop(), 0);
+    assert.ok(acknowledged.length > 0, 'some writes were acknowledged before the stop');
+
+    const again = await startCli(['--port', '0', '--db', db, '--log-level', 'warn']);
+    const stored = await call(`${again.api}?limit=1000`);
+    const storedIds = new Set(stored.body.data.map((r: { id: number }) => r.id));
+    for (const id of acknowledged) assert.ok(storedIds.has(id), `acknowledged id ${id} is stored`);
+    assert.equal(await again.stop(), 0);
+  });
+});
