@@ -42,6 +42,7 @@ describe('GET /api/v1/activity_log', () => {
     assert.equal((await call(`${ctx.server.api}?limit=99999999999999999999`)).body.data.length, 1000);
     assert.equal((await call(`${ctx.server.api}?limit=1000`)).body.data.length, 1000);
     assert.equal((await call(`${ctx.server.api}?limit=7`)).body.data.length, 7);
+    assert.equal((await call(`${ctx.server.api}?limit=&offset=`)).body.data.length, 100, 'empty means absent');
   });
 
   it('pages with offset over every record exactly once, and past the end gives []', async () => {

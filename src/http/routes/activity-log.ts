@@ -11,6 +11,7 @@ import {
 } from '../../domain/record.js';
 import type { Store } from '../../store/store.js';
 import { envelopeResponses, ok } from '../envelope.js';
+import { normalizeQuery } from '../query.js';
 
 const tags = ['activity log'];
 
@@ -32,6 +33,7 @@ export const activityLogRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = as
   app.get(
     '/activity_log',
     {
+      preValidation: normalizeQuery(Object.keys(ListQuerySchema.properties)),
       schema: {
         tags,
         summary: 'List records, newest first',
@@ -45,6 +47,7 @@ export const activityLogRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = as
   app.get(
     '/activity_log/count',
     {
+      preValidation: normalizeQuery(Object.keys(CountQuerySchema.properties)),
       schema: {
         tags,
         summary: 'Count records matching the filters',

@@ -27,8 +27,9 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX activity_log_by_sa  ON activity_log (serial, action_type);
   CREATE INDEX activity_log_by_psa ON activity_log (platform, serial, action_type);
 
-  -- Exact counts without scanning records: one row per (platform, serial, action_type),
-  -- kept in the same transaction as every insert and delete.
+  -- Exact counts without scanning records (see src/store/count-rollup.ts): one row per
+  -- subset of (platform, serial, action_type), '' standing for "any", kept in the same
+  -- transaction as every insert and delete. A count is one primary-key lookup.
   CREATE TABLE activity_counts (
     platform    TEXT    NOT NULL,
     serial      TEXT    NOT NULL,
@@ -36,8 +37,6 @@ const MIGRATIONS: readonly string[] = [
     n           INTEGER NOT NULL,
     PRIMARY KEY (platform, serial, action_type)
   ) WITHOUT ROWID;
-  CREATE INDEX activity_counts_by_s ON activity_counts (serial, action_type);
-  CREATE INDEX activity_counts_by_a ON activity_counts (action_type);
   `,
 ];
 

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
+import BetterSqlite3, { type Database, type Statement, type Transaction } from 'better-sqlite3';
 import { StoreError } from '../../domain/errors.js';
 import type { Filter, Page } from '../../domain/filter.js';
 import type { ActivityRecord, NewRecord } from '../../domain/record.js';
+import { CountDeltas, countKeyOf } from '../count-rollup.js';
 import { GroupCommit } from '../group-commit.js';
 import { equalities, filterValues, RECORD_COLUMNS, type Shape, shapeOf, whereClause } from '../sql.js';
 import type { Store } from '../store.js';
@@ -20,12 +21,9 @@ export class SqliteStore implements Store {
   private readonly db: Database;
   private readonly writes: GroupCommit<WriteOp, WriteResult>;
   private readonly listStatements = new Map<string, Statement>();
-  private readonly countStatements = new Map<string, Statement>();
   private readonly insert: Statement;
-  private readonly countUp: Statement;
-  private readonly deleteOne: Statement;
-  private readonly countDown: Statement;
-  private readonly dropEmptyCount: Statement;
+  private readonly countOne: Statement;
+  private readonly applyBatch: Transaction<(ops: readonly WriteOp[]) => WriteResult[]>;
   private closed = false;
 
   private constructor(file: string) {
@@ -42,43 +40,45 @@ export class SqliteStore implements Store {
       `INSERT INTO activity_log (platform, serial, action_type, action_detail, username, timestamp)
        VALUES (@platform, @serial, @action_type, @action_detail, @username, @timestamp)`,
     );
-    this.countUp = this.db.prepare(
-      `INSERT INTO activity_counts (platform, serial, action_type, n) VALUES (?, ?, ?, 1)
-       ON CONFLICT (platform, serial, action_type) DO UPDATE SET n = n + 1`,
-    );
-    this.deleteOne = this.db.prepare('DELETE FROM activity_log WHERE id = ? RETURNING platform, serial, action_type');
-    this.countDown = this.db.prepare(
-      'UPDATE activity_counts SET n = n - 1 WHERE platform = ? AND serial = ? AND action_type = ?',
-    );
-    this.dropEmptyCount = this.db.prepare(
-      'DELETE FROM activity_counts WHERE platform = ? AND serial = ? AND action_type = ? AND n <= 0',
-    );
+    const deleteOne = this.db.prepare('DELETE FROM activity_log WHERE id = ? RETURNING platform, serial, action_type');
     const deleteAllRecords = this.db.prepare('DELETE FROM activity_log');
     const deleteAllCounts = this.db.prepare('DELETE FROM activity_counts');
+    const changeCount = this.db.prepare(
+      `INSERT INTO activity_counts (platform, serial, action_type, n) VALUES (?, ?, ?, ?)
+       ON CONFLICT (platform, serial, action_type) DO UPDATE SET n = n + excluded.n`,
+    );
+    this.countOne = this.db.prepare(
+      'SELECT n FROM activity_counts WHERE platform = ? AND serial = ? AND action_type = ?',
+    );
+    this.countOne.pluck();
 
+    const deltas = new CountDeltas();
     const apply = (op: WriteOp): WriteResult => {
       switch (op.kind) {
         case 'add': {
-          const { platform, serial, action_type } = op.record;
           const id = Number(this.insert.run(op.record).lastInsertRowid);
-          this.countUp.run(platform, serial, action_type);
+          deltas.record(op.record, 1);
           return id;
         }
         case 'delete': {
-          const row = this.deleteOne.get(op.id) as Pick<NewRecord, 'platform' | 'serial' | 'action_type'> | undefined;
-          if (!row) return false;
-          this.countDown.run(row.platform, row.serial, row.action_type);
-          this.dropEmptyCount.run(row.platform, row.serial, row.action_type);
-          return true;
+          const row = deleteOne.get(op.id) as Pick<NewRecord, 'platform' | 'serial' | 'action_type'> | undefined;
+          if (row) deltas.record(row, -1);
+          return row !== undefined;
         }
         case 'deleteAll':
           deleteAllRecords.run();
           deleteAllCounts.run();
+          deltas.clear(); // earlier changes in this batch were wiped with the rest
           return undefined;
       }
     };
-    const applyAll = this.db.transaction((ops: WriteOp[]) => ops.map(apply));
-    this.writes = new GroupCommit((ops) => this.guard('write', () => applyAll.immediate(ops)));
+    this.applyBatch = this.db.transaction((ops: readonly WriteOp[]) => {
+      deltas.clear();
+      const results = ops.map(apply);
+      for (const { key, delta } of deltas.changes()) changeCount.run(...key, delta);
+      return results;
+    });
+    this.writes = new GroupCommit((ops) => this.guard('write', () => this.applyBatch.immediate(ops)));
   }
 
   static open(file: string): SqliteStore {
@@ -114,17 +114,15 @@ export class SqliteStore implements Store {
   }
 
   async count(filter: Filter): Promise<number> {
-    const shape = shapeOf(filter);
-    let statement = this.countStatements.get(shape.key);
-    if (!statement) {
-      statement = this.db.prepare(
-        `SELECT coalesce(sum(n), 0) FROM activity_counts ${whereClause(equalities(shape.fields, positional))}`,
-      );
-      statement.pluck();
-      this.countStatements.set(shape.key, statement);
-    }
-    const bound = statement;
-    return this.guard('read', () => bound.get(...filterValues(shape, filter)) as number);
+    return this.guard('read', () => (this.countOne.get(...countKeyOf(filter)) as number | undefined) ?? 0);
+  }
+
+  /**
+   * Bulk load for imports and benchmark data sets: one transaction, same counts as
+   * `add`, bypassing the per-request promise. Not for request paths.
+   */
+  importBatch(records: readonly NewRecord[]): void {
+    this.guard('write', () => this.applyBatch.immediate(records.map((record) => ({ kind: 'add', record }))));
   }
 
   async ping(): Promise<void> {

@@ -1,0 +1,56 @@
+import type { Filter } from '../domain/filter.js';
+import type { NewRecord } from '../domain/record.js';
+
+/**
+ * Exact counts for every filter combination, read with one key lookup. Each record adds
+ * one to eight rows, one per subset of its (platform, serial, action_type), with the
+ * unfiltered columns set to ANY. ANY is the empty string, which a stored record can
+ * never hold in these required, non-empty fields, so the two cannot collide.
+ */
+export const ANY = '';
+
+export type CountKey = readonly [platform: string, serial: string, actionType: string];
+
+type Counted = Pick<NewRecord, 'platform' | 'serial' | 'action_type'>;
+
+/** The key a count query reads: the filter's values, ANY where it has none. */
+export const countKeyOf = (filter: Filter): CountKey => [
+  filter.platform ?? ANY,
+  filter.serial ?? ANY,
+  filter.action_type ?? ANY,
+];
+
+/** The eight keys one record counts under. */
+export function rollupKeys(record: Counted): CountKey[] {
+  const keys: CountKey[] = [];
+  for (let mask = 0; mask < 8; mask++) {
+    keys.push([mask & 1 ? record.platform : ANY, mask & 2 ? record.serial : ANY, mask & 4 ? record.action_type : ANY]);
+  }
+  return keys;
+}
+
+/**
+ * The count changes of one write batch, folded per key, so a batch of a thousand
+ * inserts on a few devices touches a few dozen count rows, not eight thousand.
+ */
+export class CountDeltas {
+  private readonly deltas = new Map<string, { key: CountKey; delta: number }>();
+
+  record(record: Counted, delta: 1 | -1): void {
+    for (const key of rollupKeys(record)) {
+      const id = key.join('\u0000'); // NUL is never in stored text, so ids are unambiguous
+      const entry = this.deltas.get(id);
+      if (entry) entry.delta += delta;
+      else this.deltas.set(id, { key, delta });
+    }
+  }
+
+  clear(): void {
+    this.deltas.clear();
+  }
+
+  /** The non-zero changes. */
+  *changes(): Iterable<{ key: CountKey; delta: number }> {
+    for (const entry of this.deltas.values()) if (entry.delta !== 0) yield entry;
+  }
+}
