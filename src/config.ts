@@ -1,4 +1,5 @@
 import { DEFAULT_BODY_LIMIT_BYTES } from './domain/limits.js';
+import { isLoopbackHost } from './http/access.js';
 
 /** Everything `actlog serve` can be told, after flags, environment and defaults are merged. */
 export interface ServeConfig {
@@ -7,6 +8,11 @@ export interface ServeConfig {
   db: string;
   logLevel: LogLevel;
   bodyLimit: number;
+  token?: string;
+  readToken?: string;
+  corsOrigins: string[];
+  /** Requests per minute per client; 0 = off. */
+  rateLimit: number;
 }
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -27,7 +33,30 @@ export const SERVE_OPTIONS = {
     default: String(DEFAULT_BODY_LIMIT_BYTES),
     help: 'largest request body in bytes; larger ones get 41301',
   },
+  token: {
+    env: 'ACTLOG_TOKEN',
+    default: '',
+    help: 'access token: every API call then needs "Authorization: Bearer <token>"; required off loopback',
+  },
+  'read-token': {
+    env: 'ACTLOG_READ_TOKEN',
+    default: '',
+    help: 'a second token that may list and count but not add or delete',
+  },
+  'cors-origin': {
+    env: 'ACTLOG_CORS_ORIGIN',
+    default: '',
+    help: 'comma-separated origins a browser may call the API from (CORS is off without it)',
+  },
+  'rate-limit': {
+    env: 'ACTLOG_RATE_LIMIT',
+    default: '0',
+    help: 'requests per minute per client address; 0 = no limit (over it: 429, code 42901)',
+  },
 } as const;
+
+/** Long enough that guessing is hopeless (e.g. `openssl rand -hex 16`). */
+export const MIN_TOKEN_LENGTH = 16;
 export type ServeOptionName = keyof typeof SERVE_OPTIONS;
 
 export class ConfigError extends Error {}
@@ -46,13 +75,37 @@ export function resolveServeConfig(
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
   }
-  return {
+  const config: ServeConfig = {
     host: pick('host'),
     port: wholeNumber('port', pick('port'), 0, 65535),
     db: pick('db'),
     logLevel: logLevel as LogLevel,
     bodyLimit: wholeNumber('body-limit', pick('body-limit'), 1024, 64 * 1024 * 1024),
+    corsOrigins: pick('cors-origin')
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
+    rateLimit: wholeNumber('rate-limit', pick('rate-limit'), 0, 10_000_000),
   };
+  for (const name of ['token', 'read-token'] as const) {
+    const value = pick(name);
+    if (!value) continue;
+    if (value.length < MIN_TOKEN_LENGTH || /\s/.test(value)) {
+      throw new ConfigError(`--${name} must be at least ${MIN_TOKEN_LENGTH} characters without spaces`);
+    }
+    if (name === 'token') config.token = value;
+    else config.readToken = value;
+  }
+  if (config.token && config.token === config.readToken) {
+    throw new ConfigError('--token and --read-token must differ');
+  }
+  if (!isLoopbackHost(config.host) && !config.token && !config.readToken) {
+    throw new ConfigError(
+      `refusing to listen on ${config.host} without an access token: anyone on the network could read and delete the log. ` +
+        'Set one with --token <secret> or ACTLOG_TOKEN (e.g. ACTLOG_TOKEN=$(openssl rand -hex 16)), or listen on 127.0.0.1',
+    );
+  }
+  return config;
 }
 
 function wholeNumber(name: string, raw: string, min: number, max: number): number {

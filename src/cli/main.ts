@@ -18,7 +18,7 @@ the OpenAPI document is at /openapi.json and an interactive page at /docs.
 function serveHelp(): string {
   const rows = Object.entries(SERVE_OPTIONS).map(([name, o]) => {
     const flag = `  --${name} <value>`.padEnd(26);
-    return `${flag}${o.help}\n${' '.repeat(26)}env ${o.env}, default ${o.default}`;
+    return `${flag}${o.help}\n${' '.repeat(26)}env ${o.env}, default ${o.default || '(none)'}`;
   });
   return `Usage: actlog serve [options]
 

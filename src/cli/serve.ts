@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import type { ServeConfig } from '../config.js';
+import { isLoopbackHost } from '../http/access.js';
 import { buildApp } from '../http/app.js';
 import { openStore } from '../store/open.js';
 
@@ -13,7 +14,14 @@ const formatUrl = (host: string, port: number) => `http://${host.includes(':') ?
 export async function serve(config: ServeConfig): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, pino.destination(2));
   const store = await openStore(config);
-  const app = await buildApp({ store, logger, bodyLimit: config.bodyLimit });
+  const app = await buildApp({
+    store,
+    logger,
+    bodyLimit: config.bodyLimit,
+    access: { token: config.token, readToken: config.readToken, loopbackHostsOnly: isLoopbackHost(config.host) },
+    corsOrigins: config.corsOrigins,
+    rateLimit: config.rateLimit,
+  });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,13 +1,18 @@
+import cors from '@fastify/cors';
+import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
+import { AppError, ErrorCode } from '../domain/errors.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../domain/limits.js';
 import type { Store } from '../store/store.js';
 import { VERSION } from '../version.js';
+import { type AccessOptions, registerAccessControl } from './access.js';
 import { registerJsonBodyParser } from './body-parser.js';
 import { ErrorEnvelope } from './envelope.js';
 import { frameworkErrorHandler, registerErrorHandling } from './errors.js';
 import { registerOpenApi } from './openapi.js';
+import { registerOperations } from './operations.js';
 import { RequestLog } from './request-log.js';
 import { activityLogRoutes } from './routes/activity-log.js';
 import { registerValidators } from './validation.js';
@@ -17,6 +22,11 @@ export interface AppOptions {
   /** A pino logger; without one the app logs nothing (tests). */
   logger?: Logger;
   bodyLimit?: number;
+  access?: AccessOptions;
+  /** Origins allowed to call the API from a browser; none by default (CORS off). */
+  corsOrigins?: string[];
+  /** Requests per minute per client address; off when absent or 0. */
+  rateLimit?: number;
 }
 
 /** Explicit timeouts, so that slow or stalled clients cannot hold connections forever. */
@@ -43,8 +53,24 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
 
   registerValidators(app);
   registerJsonBodyParser(app);
-  registerErrorHandling(app, bodyLimit);
+  const metrics = registerOperations(app, options.store);
+  registerErrorHandling(app, bodyLimit, metrics);
   app.addSchema(ErrorEnvelope);
+  if (options.corsOrigins?.length) {
+    await app.register(cors, { origin: options.corsOrigins, methods: ['GET', 'HEAD', 'POST', 'DELETE'] });
+  }
+  registerAccessControl(app, options.access ?? {});
+  if (options.rateLimit) {
+    await app.register(rateLimit, {
+      max: options.rateLimit,
+      timeWindow: 60_000,
+      errorResponseBuilder: (_request, context) =>
+        new AppError(
+          ErrorCode.rateLimited,
+          `too many requests: at most ${context.max} a minute; retry in ${Math.ceil(context.ttl / 1000)} s`,
+        ),
+    });
+  }
 
   await registerOpenApi(app, VERSION);
   await app.register(activityLogRoutes, { prefix: '/api/v1', store: options.store });

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ErrorCode } from '../domain/errors.js';
+import { AppError, ErrorCode, StoreError } from '../domain/errors.js';
 import { failure } from './envelope.js';
+import type { Metrics } from './operations.js';
 import { describeValidationError } from './validation.js';
 
 /**
@@ -8,9 +9,10 @@ import { describeValidationError } from './validation.js';
  * as the envelope with a fitting HTTP status. A 5xx never shows its internal message;
  * it is logged with the request id instead.
  */
-export function registerErrorHandling(app: FastifyInstance, bodyLimit: number): void {
+export function registerErrorHandling(app: FastifyInstance, bodyLimit: number, metrics: Metrics): void {
   app.setErrorHandler((error: unknown, request, reply) => {
     const { status, code, message } = classify(error, bodyLimit);
+    if (error instanceof StoreError) metrics.storeError();
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     return reply.status(status).send(failure(code, message));
   });

@@ -49,6 +49,31 @@ describe('actlog CLI', () => {
     assert.match(level.stderr, /--log-level must be one of/);
   });
 
+  it('refuses a non-loopback bind without a token, saying how to set one', async () => {
+    const refused = await runCli(['serve', '--host', '0.0.0.0', '--port', '0', '--db', join(dir.path, 'open.db')]);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /refusing to listen on 0\.0\.0\.0 without an access token/);
+    assert.match(refused.stderr, /--token/);
+    assert.match(refused.stderr, /ACTLOG_TOKEN/);
+    const short = await runCli(['serve', '--token', 'short']);
+    assert.equal(short.code, 2);
+    assert.match(short.stderr, /--token must be at least 16 characters/);
+  });
+
+  it('binds all interfaces when a token is set, and then requires it', async () => {
+    const token = 'a-long-enough-token-123';
+    const server = await startCli(
+      ['--host', '0.0.0.0', '--port', '0', '--db', join(dir.path, 'open.db'), '--log-level', 'warn'],
+      {
+        ACTLOG_TOKEN: token,
+      },
+    );
+    const api = server.api.replace('0.0.0.0', '127.0.0.1');
+    assert.equal((await call(api)).status, 401);
+    assert.equal((await call(api, { headers: { authorization: `Bearer ${token}` } })).status, 200);
+    assert.equal(await server.stop(), 0);
+  });
+
   it('serves on the flags given, creates the database folders, logs JSON requests, and stops with exit 0 on SIGTERM', async () => {
     const db = join(dir.path, 'a', 'b', 'actlog.db');
     const server = await startCli(['--port', '0', '--db', db, '--log-level', 'info']);
