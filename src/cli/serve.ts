@@ -22,11 +22,6 @@ export async function serve(config: ServeConfig): Promise<void> {
     corsOrigins: config.corsOrigins,
     rateLimit: config.rateLimit,
   });
-  await app.listen({ host: config.host, port: config.port });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  process.stdout.write(`actlog listening on ${formatUrl(config.host, port)} (${store.description})\n`);
-
   let stopping = false;
   // Handlers stay installed: a second signal while draining must not kill the process
   // and lose writes that are being committed.
@@ -49,4 +44,9 @@ export async function serve(config: ServeConfig): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  process.stdout.write(`actlog listening on ${formatUrl(config.host, port)} (${store.description})\n`);
 }

@@ -10,7 +10,7 @@ import { VERSION } from '../version.js';
 import { type AccessOptions, registerAccessControl } from './access.js';
 import { registerJsonBodyParser } from './body-parser.js';
 import { ErrorEnvelope } from './envelope.js';
-import { frameworkErrorHandler, registerErrorHandling } from './errors.js';
+import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './errors.js';
 import { registerOpenApi } from './openapi.js';
 import { registerOperations } from './operations.js';
 import { RequestLog } from './request-log.js';
@@ -37,6 +37,8 @@ const TIMEOUTS = {
   keepAliveTimeout: 5_000,
 } as const;
 
+const HEADERS_TIMEOUT_MS = 10_000;
+
 /** Builds the HTTP application on a given store; the caller listens and closes it. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT_BYTES;
@@ -49,8 +51,11 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: false,
     forceCloseConnections: 'idle',
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  // A client must send all its headers within this, or the connection is closed (slowloris).
+  app.server.headersTimeout = HEADERS_TIMEOUT_MS;
   registerValidators(app);
   registerJsonBodyParser(app);
   const metrics = registerOperations(app, options.store);

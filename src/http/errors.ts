@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ErrorCode, StoreError } from '../domain/errors.js';
 import { failure } from './envelope.js';
@@ -27,6 +28,29 @@ export function registerErrorHandling(app: FastifyInstance, bodyLimit: number, m
 /** Errors Fastify raises before a handler runs (bad URL encoding and the like). */
 export function frameworkErrorHandler(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
   reply.status(400).send(failure(ErrorCode.invalidParameters, plainFrameworkMessage(error)));
+}
+
+/**
+ * Malformed HTTP (bad framing, oversized headers, a request that timed out) never
+ * reaches Fastify's routing; it is answered here, still in the envelope, and the
+ * connection is closed since its framing can no longer be trusted.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'request headers are too large']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'the request did not arrive in time']
+        : [400, 'Bad Request', 'malformed HTTP request'];
+  const body = JSON.stringify(failure(ErrorCode.invalidParameters, message));
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 function classify(thrown: unknown, bodyLimit: number): { status: number; code: number; message: string } {
