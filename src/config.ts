@@ -6,6 +6,8 @@ export interface ServeConfig {
   host: string;
   port: number;
   db: string;
+  /** `postgres://…`: use PostgreSQL instead of the SQLite file. */
+  databaseUrl?: string;
   logLevel: LogLevel;
   bodyLimit: number;
   token?: string;
@@ -23,6 +25,11 @@ export const SERVE_OPTIONS = {
   host: { env: 'ACTLOG_HOST', default: '127.0.0.1', help: 'address to listen on' },
   port: { env: 'ACTLOG_PORT', default: '50809', help: 'port to listen on; 0 picks a free port' },
   db: { env: 'ACTLOG_DB', default: './data/actlog.db', help: 'SQLite database file; folders are created' },
+  'database-url': {
+    env: 'ACTLOG_DATABASE_URL',
+    default: '',
+    help: 'postgres://user:pass@host:5432/db — use PostgreSQL (shared by many instances) instead of --db',
+  },
   'log-level': {
     env: 'ACTLOG_LOG_LEVEL',
     default: 'info',
@@ -87,6 +94,13 @@ export function resolveServeConfig(
       .filter(Boolean),
     rateLimit: wholeNumber('rate-limit', pick('rate-limit'), 0, 10_000_000),
   };
+  const databaseUrl = pick('database-url');
+  if (databaseUrl) {
+    if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
+      throw new ConfigError('--database-url must start with postgres:// or postgresql://');
+    }
+    config.databaseUrl = databaseUrl;
+  }
   for (const name of ['token', 'read-token'] as const) {
     const value = pick(name);
     if (!value) continue;
