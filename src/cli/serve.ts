@@ -18,7 +18,12 @@ export async function serve(config: ServeConfig): Promise<void> {
     store,
     logger,
     bodyLimit: config.bodyLimit,
-    access: { token: config.token, readToken: config.readToken, loopbackHostsOnly: isLoopbackHost(config.host) },
+    access: {
+      token: config.token,
+      readToken: config.readToken,
+      // A page that rebinds DNS to 127.0.0.1 cannot know a token; without one, the Host check guards.
+      loopbackHostsOnly: isLoopbackHost(config.host) && !config.token && !config.readToken,
+    },
     corsOrigins: config.corsOrigins,
     rateLimit: config.rateLimit,
   });
