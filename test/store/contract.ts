@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, it } from 'node:test';
+import fc from 'fast-check';
 import { FILTER_FIELDS, type Filter } from '../../src/domain/filter.js';
 import type { ActivityRecord, NewRecord } from '../../src/domain/record.js';
 import type { Store } from '../../src/store/store.js';
 import { aRecord, mixedRecords } from '../helpers/records.js';
+import { commands, emptyModel } from './model.js';
+
+const MODEL_RUNS = Number(process.env.ACTLOG_MODEL_RUNS ?? 40);
 
 /** One database for one test: the store on it, a way to restart on the same data, and cleanup. */
 export interface StoreFixture {
@@ -222,6 +226,20 @@ export function storeContract(backend: StoreBackend): void {
         ['b'],
       );
       assert.equal(await store.count({}), 1);
+    });
+
+    it('agrees with an in-memory model over random sequences of operations (fast-check)', async () => {
+      await fc.assert(
+        fc.asyncProperty(fc.commands(commands, { maxCommands: 40 }), async (sequence) => {
+          await store.deleteAll();
+          const model = emptyModel();
+          // Ids only grow, so the model starts above everything earlier runs issued.
+          model.highestId = (await store.add(aRecord())) as number;
+          await store.deleteAll();
+          await fc.asyncModelRun(() => ({ model, real: store }), sequence);
+        }),
+        { numRuns: MODEL_RUNS },
+      );
     });
 
     it('answers ping and closes idempotently', async () => {
