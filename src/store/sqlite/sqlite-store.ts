@@ -81,8 +81,13 @@ export class SqliteStore implements Store {
     this.writes = new GroupCommit((ops) => this.guard('write', () => this.applyBatch.immediate(ops)));
   }
 
+  /** Opens (creating if needed) the database file; fails with one line naming the file. */
   static open(file: string): SqliteStore {
-    return new SqliteStore(file);
+    try {
+      return new SqliteStore(file);
+    } catch (cause) {
+      throw new Error(`cannot open the SQLite database ${file}: ${(cause as Error).message}`, { cause });
+    }
   }
 
   async add(record: NewRecord): Promise<number> {
