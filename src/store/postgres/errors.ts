@@ -18,6 +18,8 @@ const SOCKET_CODES = new Set([
   'ENETDOWN',
   'ENOTFOUND',
   'EAI_AGAIN',
+  'ERR_SOCKET_CLOSED',
+  'ERR_STREAM_DESTROYED',
 ]);
 
 /** The driver's own connection errors, and our deadline. */

@@ -3,7 +3,15 @@ import type { ActivityRecord, NewRecord } from '../../domain/record.js';
 import { GroupCommit } from '../group-commit.js';
 import { equalities, filterValues, RECORD_COLUMNS, type Shape, shapeOf, whereClause } from '../sql.js';
 import type { Store } from '../store.js';
-import { createPool, intArray, redactUrl, type Sql, type TransactionSql, textArray } from './connection.js';
+import {
+  createPool,
+  intArray,
+  redactUrl,
+  type Sql,
+  type TransactionSql,
+  textArray,
+  UNPARSABLE_URL,
+} from './connection.js';
 import { connectFailureReason, deadlineError, isLostConnection, isUnreachable, toStoreError } from './errors.js';
 import { migrate } from './schema.js';
 
@@ -90,13 +98,17 @@ export class PostgresStore implements Store {
     const connectTimeoutSeconds = options.connectTimeoutSeconds ?? 5;
     const statementTimeoutMs = options.statementTimeoutMs ?? 10_000;
     const poolSize = options.poolSize ?? 10;
-    if (!Number.isInteger(poolSize) || poolSize < 1) throw new Error(`PostgreSQL pool size must be at least 1`);
+    if (!Number.isInteger(poolSize) || poolSize < 1)
+      throw new Error('PostgreSQL pool size must be a whole number of at least 1');
 
     let sql: Sql;
     try {
       sql = createPool({ ...options, poolSize, connectTimeoutSeconds, statementTimeoutMs });
     } catch (error) {
-      throw new Error(`cannot reach PostgreSQL at ${target}: ${connectFailureReason(error, connectTimeoutSeconds)}`);
+      const shown = target === UNPARSABLE_URL ? '' : ` ${target}`;
+      throw new Error(
+        `invalid PostgreSQL URL${shown} (expected postgres://user:password@host:port/database): ${connectFailureReason(error, connectTimeoutSeconds)}`,
+      );
     }
     // A deadline also covers a server that accepts connections but never answers.
     const connectDeadlineMs = connectTimeoutSeconds * 1000 + 1000;
