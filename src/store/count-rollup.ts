@@ -49,8 +49,14 @@ export class CountDeltas {
     this.deltas.clear();
   }
 
-  /** The non-zero changes. */
-  *changes(): Iterable<{ key: CountKey; delta: number }> {
-    for (const entry of this.deltas.values()) if (entry.delta !== 0) yield entry;
+  /**
+   * The non-zero changes, in one fixed order (by key), so that concurrent writers on a
+   * shared database take their row locks in the same order and cannot deadlock.
+   */
+  changes(): { key: CountKey; delta: number }[] {
+    return [...this.deltas.entries()]
+      .filter(([, entry]) => entry.delta !== 0)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([, entry]) => entry);
   }
 }

@@ -1,5 +1,6 @@
 import type { Filter, Page } from '../../domain/filter.js';
 import type { ActivityRecord, NewRecord } from '../../domain/record.js';
+import { CountDeltas, countKeyOf } from '../count-rollup.js';
 import { GroupCommit } from '../group-commit.js';
 import { equalities, filterValues, RECORD_COLUMNS, type Shape, shapeOf, whereClause } from '../sql.js';
 import type { Store } from '../store.js';
@@ -58,12 +59,15 @@ const INSERT_RUN = `
 
 const DELETE_RUN = 'DELETE FROM activity_log WHERE id = ANY($1::int8[]) RETURNING id, platform, serial, action_type';
 
-/** Adds each combination's delta to one shard; keys arrive sorted, so row locks are taken in one order. */
+/** Adds each roll-up key's delta to one shard; keys arrive sorted, so row locks are taken in one order. */
 const UPSERT_COUNTS = `
   INSERT INTO activity_counts AS c (platform, serial, action_type, shard, n)
   SELECT d.platform, d.serial, d.action_type, $1::smallint, d.n
   FROM unnest($2::text[], $3::text[], $4::text[], $5::int8[]) AS d (platform, serial, action_type, n)
   ON CONFLICT (platform, serial, action_type, shard) DO UPDATE SET n = c.n + excluded.n`;
+
+const COUNT = `SELECT coalesce(sum(n), 0)::int8 AS n FROM activity_counts
+  WHERE platform = $1 AND serial = $2 AND action_type = $3`;
 
 /**
  * PostgreSQL, for several actlog instances sharing one database or for operators who
@@ -74,7 +78,6 @@ export class PostgresStore implements Store {
   readonly description: string;
   private readonly writes: GroupCommit<WriteOp, WriteResult>;
   private readonly listStatements = new Map<string, string>();
-  private readonly countStatements = new Map<string, string>();
   private closing: Promise<void> | null = null;
 
   private constructor(
@@ -164,16 +167,10 @@ export class PostgresStore implements Store {
     );
   }
 
+  /** One roll-up key (src/store/count-rollup.ts): at most COUNT_SHARDS rows, for any filter. */
   async count(filter: Filter): Promise<number> {
-    const shape = shapeOf(filter);
-    let text = this.countStatements.get(shape.key);
-    if (!text) {
-      text = `SELECT coalesce(sum(n), 0)::int8 AS n FROM activity_counts ${whereClause(equalities(shape.fields, dollar))}`;
-      this.countStatements.set(shape.key, text);
-    }
-    const statement = text;
     return this.guard('read', async () => {
-      const [row] = await this.sql.unsafe<{ n: number }[]>(statement, filterValues(shape, filter), { prepare: true });
+      const [row] = await this.sql.unsafe<{ n: number }[]>(COUNT, [...countKeyOf(filter)], { prepare: true });
       return row?.n ?? 0;
     });
   }
@@ -270,7 +267,7 @@ async function applyBatch(tx: TransactionSql, ops: readonly WriteOp[], deadline:
         const ids = rows.map((row) => row.id).sort((a, b) => a - b);
         records.forEach((record, i) => {
           results[start + i] = ids[i];
-          deltas.add(record, 1);
+          deltas.record(record, 1);
         });
         break;
       }
@@ -282,7 +279,7 @@ async function applyBatch(tx: TransactionSql, ops: readonly WriteOp[], deadline:
         const deleted = new Set<number>();
         for (const row of rows) {
           deleted.add(row.id);
-          deltas.add(row, -1);
+          deltas.record(row, -1);
         }
         // As if one after another: the first delete of an id gets true, a repeat false.
         ids.forEach((id, i) => {
@@ -299,17 +296,17 @@ async function applyBatch(tx: TransactionSql, ops: readonly WriteOp[], deadline:
     }
     start = end;
   }
-  const changes = deltas.sorted();
+  const changes = deltas.changes();
   stillWanted();
   if (changes.length > 0) {
     await tx.unsafe(
       UPSERT_COUNTS,
       [
         Math.floor(Math.random() * COUNT_SHARDS),
-        textArray(changes.map((c) => c.platform)),
-        textArray(changes.map((c) => c.serial)),
-        textArray(changes.map((c) => c.action_type)),
-        intArray(changes.map((c) => c.n)),
+        textArray(changes.map((c) => c.key[0])),
+        textArray(changes.map((c) => c.key[1])),
+        textArray(changes.map((c) => c.key[2])),
+        intArray(changes.map((c) => c.delta)),
       ],
       { prepare: true },
     );
@@ -319,31 +316,6 @@ async function applyBatch(tx: TransactionSql, ops: readonly WriteOp[], deadline:
 }
 
 /** Net count change per (platform, serial, action_type) within one batch. */
-class CountDeltas {
-  private readonly byKey = new Map<string, Combination & { n: number }>();
-
-  add(combination: Combination, delta: number): void {
-    const { platform, serial, action_type } = combination;
-    // JSON of the triple: unambiguous whatever characters the values hold.
-    const key = JSON.stringify([platform, serial, action_type]);
-    const entry = this.byKey.get(key);
-    if (entry) entry.n += delta;
-    else this.byKey.set(key, { platform, serial, action_type, n: delta });
-  }
-
-  clear(): void {
-    this.byKey.clear();
-  }
-
-  /** Non-zero changes in one fixed order (by key), so concurrent upserts lock rows in the same order. */
-  sorted(): (Combination & { n: number })[] {
-    return [...this.byKey.entries()]
-      .filter(([, entry]) => entry.n !== 0)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, entry]) => entry);
-  }
-}
-
 /** Set once an operation's time is up, so that work still queued in the driver can stand down. */
 interface Deadline {
   expired: boolean;

@@ -38,11 +38,12 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX activity_log_by_sa  ON activity_log (serial, action_type, id);
   CREATE INDEX activity_log_by_psa ON activity_log (platform, serial, action_type, id);
 
-  -- Exact counts without scanning records, kept in the same transaction as every insert and
-  -- delete. Each transaction adds its deltas to one randomly chosen shard, so concurrent
-  -- writers (several actlog instances) rarely wait on the same row; a shard's n may go
-  -- negative after deletes, the sum over shards is exact. fillfactor leaves room on each
-  -- page for HOT updates (n is not indexed).
+  -- Exact counts without scanning records: the roll-up of src/store/count-rollup.ts (a row
+  -- per subset of each record's filter values, '' standing for "any"), kept in the same
+  -- transaction as every insert and delete. Each transaction adds its deltas to one randomly
+  -- chosen shard, so concurrent writers (several actlog instances) rarely wait on the same
+  -- row; a shard's n may go negative after deletes, the sum over shards is exact. A count
+  -- reads one key: at most 16 rows. fillfactor leaves room for HOT updates (n is not indexed).
   CREATE TABLE activity_counts (
     platform    text COLLATE "C" NOT NULL,
     serial      text COLLATE "C" NOT NULL,
@@ -51,8 +52,6 @@ const MIGRATIONS: readonly string[] = [
     n           bigint   NOT NULL,
     PRIMARY KEY (platform, serial, action_type, shard)
   ) WITH (fillfactor = 70);
-  CREATE INDEX activity_counts_by_s ON activity_counts (serial, action_type);
-  CREATE INDEX activity_counts_by_a ON activity_counts (action_type);
   `,
 ];
 
