@@ -83,6 +83,9 @@ export function isLostConnection(error: unknown): boolean {
  */
 export function toStoreError(cause: unknown, what: 'read' | 'write'): StoreError {
   if (cause instanceof StoreError) return cause;
+  if (codesOf(cause).some((code) => code === '57014' || code === DEADLINE)) {
+    return new StoreError('the database did not answer in time', { transient: true, cause });
+  }
   if (isUnreachable(cause)) return new StoreError('the database is unreachable', { transient: true, cause });
   if (codesOf(cause).some((code) => SERVER_BUSY.has(code))) {
     return new StoreError('the database is busy, try again', { transient: true, cause });
