@@ -20,6 +20,9 @@ export const countKeyOf = (filter: Filter): CountKey => [
   filter.action_type ?? ANY,
 ];
 
+/** A key as one string, for maps; NUL is never in stored text, so it cannot be ambiguous. */
+export const keyId = (key: CountKey) => key.join('\u0000');
+
 /** The eight keys one record counts under. */
 export function rollupKeys(record: Counted): CountKey[] {
   const keys: CountKey[] = [];
@@ -38,7 +41,7 @@ export class CountDeltas {
 
   record(record: Counted, delta: 1 | -1): void {
     for (const key of rollupKeys(record)) {
-      const id = key.join('\u0000'); // NUL is never in stored text, so ids are unambiguous
+      const id = keyId(key);
       const entry = this.deltas.get(id);
       if (entry) entry.delta += delta;
       else this.deltas.set(id, { key, delta });

@@ -1,13 +1,14 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import BetterSqlite3, { type Database, type Statement, type Transaction } from 'better-sqlite3';
+import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { StoreError } from '../../domain/errors.js';
 import type { Filter, Page } from '../../domain/filter.js';
 import type { ActivityRecord, NewRecord } from '../../domain/record.js';
-import { CountDeltas, countKeyOf } from '../count-rollup.js';
+import { CountDeltas, type CountKey, countKeyOf } from '../count-rollup.js';
 import { GroupCommit } from '../group-commit.js';
 import { equalities, filterValues, RECORD_COLUMNS, type Shape, shapeOf, whereClause } from '../sql.js';
 import type { Store } from '../store.js';
+import { CountCache } from './count-cache.js';
 import { migrate } from './schema.js';
 
 type WriteOp = { kind: 'add'; record: NewRecord } | { kind: 'delete'; id: number } | { kind: 'deleteAll' };
@@ -23,7 +24,8 @@ export class SqliteStore implements Store {
   private readonly listStatements = new Map<string, Statement>();
   private readonly insert: Statement;
   private readonly countOne: Statement;
-  private readonly applyBatch: Transaction<(ops: readonly WriteOp[]) => WriteResult[]>;
+  private readonly commit: (ops: readonly WriteOp[]) => WriteResult[];
+  private readonly counts: CountCache;
   private closed = false;
 
   private constructor(file: string) {
@@ -53,6 +55,7 @@ export class SqliteStore implements Store {
     this.countOne.pluck();
 
     const deltas = new CountDeltas();
+    let wiped = false;
     const apply = (op: WriteOp): WriteResult => {
       switch (op.kind) {
         case 'add': {
@@ -69,16 +72,28 @@ export class SqliteStore implements Store {
           deleteAllRecords.run();
           deleteAllCounts.run();
           deltas.clear(); // earlier changes in this batch were wiped with the rest
+          wiped = true;
           return undefined;
       }
     };
-    this.applyBatch = this.db.transaction((ops: readonly WriteOp[]) => {
+    let changes: { key: CountKey; delta: number }[] = [];
+    const applyBatch = this.db.transaction((ops: readonly WriteOp[]) => {
       deltas.clear();
+      wiped = false;
       const results = ops.map(apply);
-      for (const { key, delta } of deltas.changes()) changeCount.run(...key, delta);
+      changes = deltas.changes();
+      for (const { key, delta } of changes) changeCount.run(...key, delta);
       return results;
     });
-    this.writes = new GroupCommit((ops) => this.guard('write', () => this.applyBatch.immediate(ops)));
+    const dataVersion = this.db.prepare('PRAGMA data_version').pluck();
+    this.counts = new CountCache(() => dataVersion.get() as number);
+    // Only a committed batch reaches the cache: a failed one throws before `apply`.
+    this.commit = (ops) => {
+      const results = this.guard('write', () => applyBatch.immediate(ops));
+      this.counts.apply(changes, wiped);
+      return results;
+    };
+    this.writes = new GroupCommit(this.commit);
   }
 
   /** Opens (creating if needed) the database file; fails with one line naming the file. */
@@ -119,7 +134,8 @@ export class SqliteStore implements Store {
   }
 
   async count(filter: Filter): Promise<number> {
-    return this.guard('read', () => (this.countOne.get(...countKeyOf(filter)) as number | undefined) ?? 0);
+    const key = countKeyOf(filter);
+    return this.guard('read', () => this.counts.get(key, () => (this.countOne.get(...key) as number | undefined) ?? 0));
   }
 
   /**
@@ -127,7 +143,7 @@ export class SqliteStore implements Store {
    * `add`, bypassing the per-request promise. Not for request paths.
    */
   importBatch(records: readonly NewRecord[]): void {
-    this.guard('write', () => this.applyBatch.immediate(records.map((record) => ({ kind: 'add', record }))));
+    this.commit(records.map((record) => ({ kind: 'add', record })));
   }
 
   async ping(): Promise<void> {
