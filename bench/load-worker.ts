@@ -1,0 +1,78 @@
+/**
+ * The load generator, run as its own process (child_process.fork) so that it never
+ * shares the event loop or the CPU accounting of the server it measures. It drives
+ * autocannon programmatically and measures every response itself: a fixed window,
+ * exact latencies with sub-millisecond resolution, and a check of every status.
+ */
+import { createRequire } from 'node:module';
+import type { LoadResult, LoadSpec } from './lib/load-types.js';
+
+interface AutocannonInstance {
+  on(event: 'response', listener: (client: unknown, status: number, bytes: number, ms: number) => void): void;
+  on(event: 'reqError', listener: (error: unknown) => void): void;
+  stop(): void;
+}
+type Autocannon = (
+  options: Record<string, unknown>,
+  done: (error: unknown, result: { errors: number; timeouts: number }) => void,
+) => AutocannonInstance;
+
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+export function runLoad(spec: LoadSpec): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const latencies: number[] = [];
+    const statuses: Record<string, number> = {};
+    let unexpected = 0;
+    let lastResponseAt = 0;
+    const started = performance.now();
+    const windowEnd = spec.seconds !== undefined ? started + spec.seconds * 1000 : Number.POSITIVE_INFINITY;
+
+    const instance = autocannon(
+      {
+        url: spec.origin,
+        connections: spec.connections,
+        ...(spec.amount !== undefined ? { amount: spec.amount } : { duration: spec.seconds }),
+        timeout: spec.timeout ?? 10,
+        sampleInt: 100, // ends the run within 100 ms of the duration
+        excludeErrorStats: false,
+        requests: spec.requests.map((r) => ({
+          method: r.method,
+          path: r.path,
+          ...(r.body !== undefined ? { body: r.body, headers: { 'content-type': 'application/json' } } : {}),
+        })),
+      },
+      (error, result) => {
+        if (error) return reject(error);
+        const seconds = ((spec.seconds !== undefined ? windowEnd : lastResponseAt) - started) / 1000;
+        latencies.sort((a, b) => a - b);
+        const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+        const sum = latencies.reduce((a, b) => a + b, 0);
+        resolve({
+          responses: latencies.length,
+          seconds,
+          rps: latencies.length / seconds,
+          latency: { mean: sum / Math.max(1, latencies.length), p50: at(0.5), p99: at(0.99), max: at(1) },
+          unexpected: unexpected + result.errors + result.timeouts,
+          statuses,
+        });
+      },
+    );
+    instance.on('response', (_client, status, _bytes, ms) => {
+      const now = performance.now();
+      if (now > windowEnd) return;
+      lastResponseAt = now;
+      latencies.push(ms);
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      if (status !== spec.expectStatus) unexpected++;
+    });
+  });
+}
+
+process.on('message', (message: { id: number; spec: LoadSpec }) => {
+  runLoad(message.spec).then(
+    (result) => process.send?.({ id: message.id, result }),
+    (error: unknown) => process.send?.({ id: message.id, error: String((error as Error)?.stack ?? error) }),
+  );
+});
+process.on('disconnect', () => process.exit(0));
