@@ -19,6 +19,11 @@ export const ErrorEnvelope = Type.Object(
 
 export const ok = <T>(data: T) => ({ code: 0, message: 'success', data });
 
+/** The success envelope around `data` that is already JSON text; byte-identical to serialising `ok(data)`. */
+export const okJson = (dataJson: string) => `{"code":0,"message":"success","data":${dataJson}}`;
+
+export const JSON_TYPE = 'application/json; charset=utf-8';
+
 export const failure = (code: number, message: string) => ({ code, message, data: null });
 
 /** Response schemas of an envelope route: the success shape plus the error envelope. */

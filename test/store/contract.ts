@@ -242,6 +242,44 @@ export function storeContract(backend: StoreBackend): void {
       );
     });
 
+    it('builds page JSON byte-identical to JSON.stringify of the same page, for any text (fast-check)', async () => {
+      // Text as the domain admits it: any code points but NUL and lone surrogates.
+      const text = (maxLength: number) =>
+        fc
+          .string({
+            unit: fc.oneof(
+              fc.constantFrom('"', '\\', '\n', '\t', '\u0001', '\u001f', '\u007f', '\u2028', '/', '<', 'é', '🎉'),
+              fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+            ),
+            maxLength,
+          })
+          .filter((s) => !s.includes('\u0000') && !/[\uD800-\uDFFF]/u.test(s));
+      const recordArb = fc.record({
+        platform: text(20).filter((s) => s.length > 0),
+        serial: text(20).filter((s) => s.length > 0),
+        action_type: text(10).filter((s) => s.length > 0),
+        action_detail: text(60),
+        username: text(20),
+        timestamp: fc.oneof(fc.constant(0), fc.constant(Number.MAX_SAFE_INTEGER), fc.nat()),
+      });
+      await fc.assert(
+        fc.asyncProperty(fc.array(recordArb, { minLength: 1, maxLength: 6 }), async (records) => {
+          await store.deleteAll();
+          await addAll(store, records);
+          for (const filter of filtersOver(records)) {
+            for (const page of [
+              { limit: 100, offset: 0 },
+              { limit: 2, offset: 1 },
+            ]) {
+              assert.equal(await store.listJson(filter, page), JSON.stringify(await store.list(filter, page)));
+            }
+          }
+        }),
+        { numRuns: 25 },
+      );
+      assert.equal(await store.listJson({ platform: 'none' }, { limit: 10, offset: 0 }), '[]');
+    });
+
     it('answers ping and closes idempotently', async () => {
       await store.ping();
       await store.close();

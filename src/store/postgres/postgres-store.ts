@@ -2,7 +2,7 @@ import type { Filter, Page } from '../../domain/filter.js';
 import type { ActivityRecord, NewRecord } from '../../domain/record.js';
 import { CountDeltas, countKeyOf } from '../count-rollup.js';
 import { GroupCommit } from '../group-commit.js';
-import { equalities, filterValues, RECORD_COLUMNS, type Shape, shapeOf, whereClause } from '../sql.js';
+import { equalities, pageKey, pageParams, RECORD_COLUMNS, type Shape, shapeOf, whereClause } from '../sql.js';
 import type { Store } from '../store.js';
 import {
   createPool,
@@ -149,21 +149,28 @@ export class PostgresStore implements Store {
   }
 
   async list(filter: Filter, page: Page): Promise<ActivityRecord[]> {
+    // The driver's result is an Array subclass with metadata: hand back a plain array.
+    return Array.from(await this.page<ActivityRecord[]>(filter, page, false));
+  }
+
+  async listJson(filter: Filter, page: Page): Promise<string> {
+    const [row] = await this.page<{ json: string }[]>(filter, page, true);
+    return row?.json ?? '[]';
+  }
+
+  private page<T extends readonly object[]>(filter: Filter, page: Page, json: boolean): Promise<T> {
     const shape = shapeOf(filter);
-    const withCursor = page.beforeId !== undefined;
-    const key = `${shape.key}:${withCursor}`;
+    const key = pageKey(shape, page, json);
     let text = this.listStatements.get(key);
     if (!text) {
-      text = listSql(shape, withCursor);
+      text = listSql(shape, page.beforeId !== undefined, json);
       this.listStatements.set(key, text);
     }
-    const params: (string | number)[] = filterValues(shape, filter);
-    if (withCursor) params.push(page.beforeId as number);
-    params.push(page.limit, page.offset);
     const statement = text;
-    // The driver's result is an Array subclass with metadata: hand back a plain array.
-    return this.guard('read', async () =>
-      Array.from(await this.sql.unsafe<ActivityRecord[]>(statement, params, { prepare: true })),
+    const params = pageParams(shape, filter, page);
+    return this.guard(
+      'read',
+      async () => (await this.sql.unsafe(statement, params, { prepare: true })) as unknown as T,
     );
   }
 
@@ -213,11 +220,14 @@ export class PostgresStore implements Store {
 }
 
 /** Newest first, from the index on exactly the filtered columns then id, so no sort is needed. */
-function listSql(shape: Shape, withCursor: boolean): string {
+/** As JSON, PostgreSQL builds the array text (row_to_json keeps column order, adds no spaces). */
+function listSql(shape: Shape, withCursor: boolean, json: boolean): string {
   const conditions = equalities(shape.fields, dollar);
   let next = conditions.length + 1;
   if (withCursor) conditions.push(`id < ${dollar(next++)}`);
-  return `SELECT ${RECORD_COLUMNS} FROM activity_log ${whereClause(conditions)} ORDER BY id DESC LIMIT ${dollar(next)} OFFSET ${dollar(next + 1)}`;
+  const rows = `SELECT ${RECORD_COLUMNS} FROM activity_log ${whereClause(conditions)} ORDER BY id DESC LIMIT ${dollar(next)} OFFSET ${dollar(next + 1)}`;
+  if (!json) return rows;
+  return `SELECT coalesce('[' || string_agg(row_to_json(r)::text, ',' ORDER BY r.id DESC) || ']', '[]') AS json FROM (${rows}) r`;
 }
 
 /**

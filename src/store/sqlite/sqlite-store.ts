@@ -6,7 +6,16 @@ import type { Filter, Page } from '../../domain/filter.js';
 import type { ActivityRecord, NewRecord } from '../../domain/record.js';
 import { CountDeltas, type CountKey, countKeyOf } from '../count-rollup.js';
 import { GroupCommit } from '../group-commit.js';
-import { equalities, filterValues, RECORD_COLUMNS, type Shape, shapeOf, whereClause } from '../sql.js';
+import {
+  equalities,
+  pageKey,
+  pageParams,
+  RECORD_COLUMNS,
+  RECORD_FIELDS,
+  type Shape,
+  shapeOf,
+  whereClause,
+} from '../sql.js';
 import type { Store } from '../store.js';
 import { CountCache } from './count-cache.js';
 import { migrate } from './schema.js';
@@ -118,19 +127,25 @@ export class SqliteStore implements Store {
   }
 
   async list(filter: Filter, page: Page): Promise<ActivityRecord[]> {
+    return this.page(filter, page, false) as ActivityRecord[];
+  }
+
+  async listJson(filter: Filter, page: Page): Promise<string> {
+    return this.page(filter, page, true) as string;
+  }
+
+  private page(filter: Filter, page: Page, json: boolean): unknown {
     const shape = shapeOf(filter);
-    const withCursor = page.beforeId !== undefined;
-    const key = `${shape.key}:${withCursor}`;
+    const key = pageKey(shape, page, json);
     let statement = this.listStatements.get(key);
     if (!statement) {
-      statement = this.db.prepare(listSql(shape, withCursor));
+      statement = this.db.prepare(listSql(shape, page.beforeId !== undefined, json));
+      if (json) statement.pluck();
       this.listStatements.set(key, statement);
     }
-    const params: (string | number)[] = filterValues(shape, filter);
-    if (withCursor) params.push(page.beforeId as number);
-    params.push(page.limit, page.offset);
     const bound = statement;
-    return this.guard('read', () => bound.all(...params) as ActivityRecord[]);
+    const params = pageParams(shape, filter, page);
+    return this.guard('read', () => (json ? bound.get(...params) : bound.all(...params)));
   }
 
   async count(filter: Filter): Promise<number> {
@@ -167,10 +182,16 @@ export class SqliteStore implements Store {
   }
 }
 
-/** Newest first, from the index on exactly the filtered columns, so no sort is needed. */
-function listSql(shape: Shape, withCursor: boolean): string {
+/**
+ * Newest first, from the index on exactly the filtered columns, so no sort is needed.
+ * As JSON, SQLite builds the array text itself (json_object keeps the key order given).
+ */
+function listSql(shape: Shape, withCursor: boolean, json: boolean): string {
   const conditions = equalities(shape.fields, positional);
   if (withCursor) conditions.push('id < ?');
   const index = shape.key ? `INDEXED BY activity_log_by_${shape.key}` : '';
-  return `SELECT ${RECORD_COLUMNS} FROM activity_log ${index} ${whereClause(conditions)} ORDER BY id DESC LIMIT ? OFFSET ?`;
+  const rows = `SELECT ${RECORD_COLUMNS} FROM activity_log ${index} ${whereClause(conditions)} ORDER BY id DESC LIMIT ? OFFSET ?`;
+  if (!json) return rows;
+  const object = RECORD_FIELDS.map((field) => `'${field}', ${field}`).join(', ');
+  return `SELECT json_group_array(json_object(${object}) ORDER BY id DESC) FROM (${rows})`;
 }
