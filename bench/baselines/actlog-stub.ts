@@ -1,7 +1,7 @@
 /**
  * actlog's own HTTP stack (buildApp: Fastify, body parser, validation, hooks, response
- * schemas) on a store that does no work: `add` returns the next id, `list` returns a
- * pre-built page of records, `count` a constant. Not a goal baseline: it splits each
+ * schemas) on a store that does no work: `add` returns the next id, `list` and `listJson`
+ * return a pre-built page of records, `count` a constant. Not a goal baseline: it splits each
  * figure of the real server into "HTTP stack" and "store", so the analysis can say
  * where the time goes.
  *
@@ -30,11 +30,13 @@ const page: ActivityRecord[] = values.page
       return Array.from({ length: 100 }, (_, i) => ({ id: 100 - i, ...next() }));
     })();
 
+const pageJson = JSON.stringify(page);
 let lastId = 0;
-const stub = {
+const stub: Store = {
   description: 'stub (no storage)',
   add: async () => ++lastId,
   list: async () => page,
+  listJson: async () => pageJson,
   count: async () => 123_456,
   delete: async () => true,
   deleteAll: async () => undefined,
@@ -45,7 +47,7 @@ const stub = {
 const logger = pino({ level: 'warn', base: { pid: process.pid } }, pino.destination(2));
 // As `actlog serve` builds it on 127.0.0.1 with no token (the Host check is on).
 const app = await buildApp({
-  store: stub as unknown as Store,
+  store: stub,
   logger,
   access: { loopbackHostsOnly: true },
 });
