@@ -86,4 +86,22 @@ describe('three actlog instances on one PostgreSQL database', { skip: unavailabl
       );
     }
   });
+
+  it('refuses text PostgreSQL cannot hold (NUL) with 40001, exactly as on SQLite, storing nothing', async () => {
+    const instance = instances[0] as CliProcess;
+    const before = (await call(`${instance.api}/count`)).body.data.count;
+    for (const body of [
+      JSON.stringify(aRecord({ action_detail: 'a\u0000b' })),
+      JSON.stringify(aRecord({ serial: '\u0000' })),
+      '{"platform":"a","serial":"b","action_type":"\\ud800"}',
+    ]) {
+      const answer = await postJson(instance.api, body);
+      assert.equal(answer.status, 400, answer.text);
+      assert.equal(answer.body.code, 40001);
+      assert.match(answer.body.message, /must not contain NUL characters or unpaired surrogates/);
+    }
+    const filter = await call(`${instance.api}?serial=%00`);
+    assert.equal(filter.body.code, 40001);
+    assert.equal((await call(`${instance.api}/count`)).body.data.count, before);
+  });
 });

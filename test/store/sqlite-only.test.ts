@@ -9,8 +9,9 @@ describe('SQLite store specifics', () => {
   it('keeps counts exact when another connection writes the same file', async () => {
     const dir = tempDir();
     const file = join(dir.path, 'shared.db');
-    const a = SqliteStore.open(file);
-    const b = SqliteStore.open(file);
+    // Checked on every read here; the server checks every EXTERNAL_WRITE_CHECK_MS.
+    const a = SqliteStore.open(file, { externalWriteCheckMs: 0 });
+    const b = SqliteStore.open(file, { externalWriteCheckMs: 0 });
     try {
       await a.add(aRecord());
       assert.equal(await a.count({ platform: 'tiktok' }), 1); // now cached in a
@@ -22,6 +23,23 @@ describe('SQLite store specifics', () => {
       assert.equal(await a.count({ platform: 'tiktok' }), 0);
       await a.add(aRecord());
       assert.equal(await b.count({}), 1);
+      assert.equal(await a.count({}), 1);
+    } finally {
+      await a.close();
+      await b.close();
+      dir.remove();
+    }
+  });
+
+  it("notices another connection's writes within the check interval", async () => {
+    const dir = tempDir();
+    const file = join(dir.path, 'interval.db');
+    const a = SqliteStore.open(file, { externalWriteCheckMs: 100 });
+    const b = SqliteStore.open(file);
+    try {
+      assert.equal(await a.count({}), 0);
+      await b.add(aRecord());
+      await new Promise((resolve) => setTimeout(resolve, 150));
       assert.equal(await a.count({}), 1);
     } finally {
       await a.close();

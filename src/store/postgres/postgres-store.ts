@@ -1,7 +1,7 @@
 import type { Filter, Page } from '../../domain/filter.js';
 import type { ActivityRecord, NewRecord } from '../../domain/record.js';
+import { BatchedWrites, type WriteOp, type WriteResult } from '../batched-writes.js';
 import { CountDeltas, countKeyOf } from '../count-rollup.js';
-import { GroupCommit } from '../group-commit.js';
 import { equalities, pageKey, pageParams, RECORD_COLUMNS, type Shape, shapeOf, whereClause } from '../sql.js';
 import type { Store } from '../store.js';
 import {
@@ -29,8 +29,6 @@ export interface PostgresStoreOptions {
   statementTimeoutMs?: number;
 }
 
-type WriteOp = { kind: 'add'; record: NewRecord } | { kind: 'delete'; id: number } | { kind: 'deleteAll' };
-type WriteResult = number | boolean | undefined;
 type Combination = Pick<NewRecord, 'platform' | 'serial' | 'action_type'>;
 
 const dollar = (position: number) => `$${position}`;
@@ -74,9 +72,8 @@ const COUNT = `SELECT coalesce(sum(n), 0)::int8 AS n FROM activity_counts
  * already run it. Same semantics as SqliteStore: group commit, one index per filter
  * combination, exact counts from an aggregate kept in the writing transaction.
  */
-export class PostgresStore implements Store {
+export class PostgresStore extends BatchedWrites implements Store {
   readonly description: string;
-  private readonly writes: GroupCommit<WriteOp, WriteResult>;
   private readonly listStatements = new Map<string, string>();
   private closing: Promise<void> | null = null;
 
@@ -86,10 +83,12 @@ export class PostgresStore implements Store {
     /** Client-side bound on any operation, for when the server or network stops answering. */
     private readonly deadlineMs: number,
   ) {
+    super();
     this.description = description;
-    this.writes = new GroupCommit((ops) =>
-      this.guard('write', (deadline) => this.sql.begin((tx) => applyBatch(tx, ops, deadline))),
-    );
+  }
+
+  protected applyBatch(ops: readonly WriteOp[]): Promise<WriteResult[]> {
+    return this.guard('write', (deadline) => this.sql.begin((tx) => applyBatchIn(tx, ops, deadline)));
   }
 
   /**
@@ -134,18 +133,6 @@ export class PostgresStore implements Store {
     }
     const description = `postgres ${target}${options.schema === undefined ? '' : ` (schema ${options.schema})`}`;
     return new PostgresStore(sql, description, connectTimeoutSeconds * 1000 + statementTimeoutMs + 2000);
-  }
-
-  async add(record: NewRecord): Promise<number> {
-    return (await this.writes.submit({ kind: 'add', record })) as number;
-  }
-
-  async delete(id: number): Promise<boolean> {
-    return (await this.writes.submit({ kind: 'delete', id })) as boolean;
-  }
-
-  async deleteAll(): Promise<void> {
-    await this.writes.submit({ kind: 'deleteAll' });
   }
 
   async list(filter: Filter, page: Page): Promise<ActivityRecord[]> {
@@ -236,7 +223,7 @@ function listSql(shape: Shape, withCursor: boolean, json: boolean): string {
  * later ones add. Runs of consecutive adds (or deletes) become one statement each, and
  * all count changes one upsert at the end.
  */
-async function applyBatch(tx: TransactionSql, ops: readonly WriteOp[], deadline: Deadline): Promise<WriteResult[]> {
+async function applyBatchIn(tx: TransactionSql, ops: readonly WriteOp[], deadline: Deadline): Promise<WriteResult[]> {
   // A batch whose submitters were already told it failed must not commit later: the driver
   // may only now have found a connection (the server came back), so check before each step.
   const stillWanted = () => {

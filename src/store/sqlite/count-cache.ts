@@ -4,24 +4,39 @@ import { type CountKey, keyId } from '../count-rollup.js';
 const MAX_CACHED_KEYS = 200_000;
 
 /**
+ * How long a write by another connection to the same file (a second process, a manual
+ * fix) may go unseen by counts. Checking SQLite's data_version costs a read transaction,
+ * as much as the count itself, so it is checked at most this often, not on every read.
+ */
+export const EXTERNAL_WRITE_CHECK_MS = 250;
+
+/**
  * Counts already read, kept exact in memory: each committed batch's deltas are applied to
  * the keys held, so a count is a map lookup instead of a SQLite query. If another
- * connection commits to the same file (a second process, a manual fix), SQLite's
- * data_version changes and the cache is dropped before the next read.
+ * connection commits to the same file, SQLite's data_version changes and the cache is
+ * dropped (noticed within `checkEveryMs`).
  */
 export class CountCache {
   private readonly values = new Map<string, number>();
   private version: number;
+  private checkedAt = performance.now();
 
-  constructor(private readonly dataVersion: () => number) {
+  constructor(
+    private readonly dataVersion: () => number,
+    private readonly checkEveryMs = EXTERNAL_WRITE_CHECK_MS,
+  ) {
     this.version = dataVersion();
   }
 
   get(key: CountKey, load: () => number): number {
-    const version = this.dataVersion();
-    if (version !== this.version) {
-      this.values.clear();
-      this.version = version;
+    const now = performance.now();
+    if (now - this.checkedAt >= this.checkEveryMs) {
+      this.checkedAt = now;
+      const version = this.dataVersion();
+      if (version !== this.version) {
+        this.values.clear();
+        this.version = version;
+      }
     }
     const id = keyId(key);
     let n = this.values.get(id);

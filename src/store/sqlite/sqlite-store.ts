@@ -4,8 +4,8 @@ import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { StoreError } from '../../domain/errors.js';
 import type { Filter, Page } from '../../domain/filter.js';
 import type { ActivityRecord, NewRecord } from '../../domain/record.js';
+import { BatchedWrites, type WriteOp, type WriteResult } from '../batched-writes.js';
 import { CountDeltas, type CountKey, countKeyOf } from '../count-rollup.js';
-import { GroupCommit } from '../group-commit.js';
 import {
   equalities,
   pageKey,
@@ -20,16 +20,17 @@ import type { Store } from '../store.js';
 import { CountCache } from './count-cache.js';
 import { migrate } from './schema.js';
 
-type WriteOp = { kind: 'add'; record: NewRecord } | { kind: 'delete'; id: number } | { kind: 'deleteAll' };
-type WriteResult = number | boolean | undefined;
-
 const positional = () => '?';
 
+export interface SqliteStoreOptions {
+  /** How soon counts notice writes by another connection to the file (default EXTERNAL_WRITE_CHECK_MS). */
+  externalWriteCheckMs?: number;
+}
+
 /** The embedded default: one SQLite file in WAL mode, every acknowledged write fsynced. */
-export class SqliteStore implements Store {
+export class SqliteStore extends BatchedWrites implements Store {
   readonly description: string;
   private readonly db: Database;
-  private readonly writes: GroupCommit<WriteOp, WriteResult>;
   private readonly listStatements = new Map<string, Statement>();
   private readonly insert: Statement;
   private readonly countOne: Statement;
@@ -37,7 +38,8 @@ export class SqliteStore implements Store {
   private readonly counts: CountCache;
   private closed = false;
 
-  private constructor(file: string) {
+  private constructor(file: string, options: SqliteStoreOptions) {
+    super();
     this.description = `sqlite ${file}`;
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new BetterSqlite3(file);
@@ -95,35 +97,26 @@ export class SqliteStore implements Store {
       return results;
     });
     const dataVersion = this.db.prepare('PRAGMA data_version').pluck();
-    this.counts = new CountCache(() => dataVersion.get() as number);
+    this.counts = new CountCache(() => dataVersion.get() as number, options.externalWriteCheckMs);
     // Only a committed batch reaches the cache: a failed one throws before `apply`.
     this.commit = (ops) => {
       const results = this.guard('write', () => applyBatch.immediate(ops));
       this.counts.apply(changes, wiped);
       return results;
     };
-    this.writes = new GroupCommit(this.commit);
+  }
+
+  protected applyBatch(ops: readonly WriteOp[]): WriteResult[] {
+    return this.commit(ops);
   }
 
   /** Opens (creating if needed) the database file; fails with one line naming the file. */
-  static open(file: string): SqliteStore {
+  static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
     try {
-      return new SqliteStore(file);
+      return new SqliteStore(file, options);
     } catch (cause) {
       throw new Error(`cannot open the SQLite database ${file}: ${(cause as Error).message}`, { cause });
     }
-  }
-
-  async add(record: NewRecord): Promise<number> {
-    return (await this.writes.submit({ kind: 'add', record })) as number;
-  }
-
-  async delete(id: number): Promise<boolean> {
-    return (await this.writes.submit({ kind: 'delete', id })) as boolean;
-  }
-
-  async deleteAll(): Promise<void> {
-    await this.writes.submit({ kind: 'deleteAll' });
   }
 
   async list(filter: Filter, page: Page): Promise<ActivityRecord[]> {
