@@ -4,11 +4,11 @@
  * Usage (after npm run build): node dist/bench/reliability/soak.js [--minutes 10] [--database-url postgres://…]
  * Prints a Markdown table for docs/reliability.md.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { startCli } from '../../test/helpers/cli.js';
 import { tempDir } from '../../test/helpers/temp.js';
 
@@ -33,7 +33,10 @@ try {
     const newest = (await fetch(`${server.api}?limit=1`).then((r) => r.json())) as { data: { id: number }[] };
     const maxId = newest.data[0]?.id ?? 1;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, rssMiB())), 1000);
-    const line = execFileSync(process.execPath, [LOAD, server.url, '60', String(maxId)], { encoding: 'utf8' });
+    // Asynchronously: a blocked event loop would miss the server closing idle keep-alive sockets.
+    const { stdout: line } = await promisify(execFile)(process.execPath, [LOAD, server.url, '60', String(maxId)], {
+      encoding: 'utf8',
+    });
     clearInterval(sampler);
     const r = JSON.parse(line.trim().split('\n').pop() as string);
     const rss = rssMiB();
