@@ -600,15 +600,7 @@ async function main(): Promise<void> {
       what: `actlog serving ${mode.big.toLocaleString('en')} records (reads above)`,
       ...readMemory.stop(),
     });
-    const stubMemory = memoryOf(stub.pid);
-    if (stubMemory)
-      memory.push({
-        what: 'actlog-stub: the HTTP stack alone (reads above)',
-        maxRssKiB: stubMemory.rssKiB,
-        hwmKiB: stubMemory.hwmKiB,
-        samples: 1,
-        reference: true,
-      });
+    pushReferenceMemory(memory, 'actlog-stub: the HTTP stack alone (reads above)', stub.pid);
     await stop(actSmall, actBig, naiveBig, stub);
     rmSync(naiveFile, { force: true });
 
@@ -654,15 +646,7 @@ async function main(): Promise<void> {
       what: `actlog writing to ${mode.big.toLocaleString('en')} records (POSTs above)`,
       ...writeMemory.stop(),
     });
-    const bareMemory = memoryOf(bare.pid);
-    if (bareMemory)
-      memory.push({
-        what: 'bare-http (reads and POSTs above)',
-        maxRssKiB: bareMemory.rssKiB,
-        hwmKiB: bareMemory.hwmKiB,
-        samples: 1,
-        reference: true,
-      });
+    pushReferenceMemory(memory, 'bare-http (reads and POSTs above)', bare.pid);
     await stop(actFresh, naiveFresh, actBigCopy, bare, postStub);
     rmSync(bigCopy, { force: true });
 
@@ -743,3 +727,9 @@ main().catch(async (error: unknown) => {
   await Promise.all([...running].map((s) => s.stop()));
   process.exit(1);
 });
+
+/** One reading of a reference process's memory (it is not sampled under load). */
+function pushReferenceMemory(memory: MemoryPeak[], what: string, pid: number): void {
+  const reading = memoryOf(pid);
+  if (reading) memory.push({ what, maxRssKiB: reading.rssKiB, hwmKiB: reading.hwmKiB, samples: 1, reference: true });
+}
