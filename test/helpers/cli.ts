@@ -27,8 +27,16 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
 }
 
 /** Starts `actlog serve <args>` and resolves once it prints its ready line. */
-export async function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
+export async function startCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  as: { uid?: number; gid?: number } = {},
+): Promise<CliProcess> {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], {
+    env: { ...process.env, ...env },
+    stdio: 'pipe',
+    ...as,
+  });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));

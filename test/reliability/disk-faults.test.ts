@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCli, startCli } from '../helpers/cli.js';
@@ -77,6 +77,37 @@ describe('disk faults on SQLite', { skip }, () => {
       assert.match(result.stderr.trim(), new RegExp(`^actlog: cannot open the SQLite database ${db}: .+$`));
     } finally {
       execFileSync('mount', ['-o', 'remount,rw', dir.path]);
+    }
+  });
+
+  it('a read-only database file: reads keep working, writes get 500 / 50001, nothing changes', async () => {
+    const db = join(dir.path, 'readonly.db');
+    const writer = await startCli(['--port', '0', '--db', db, '--log-level', 'fatal']);
+    const ids = [
+      (await postJson(writer.api, aRecord())).body.data.id,
+      (await postJson(writer.api, aRecord())).body.data.id,
+    ];
+    assert.equal(await writer.stop(), 0);
+    chmodSync(db, 0o444);
+    chmodSync(dir.path, 0o777);
+    // File modes do not bind root: run the server as nobody then.
+    const nobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+    const server = await startCli(['--port', '0', '--db', db, '--log-level', 'fatal'], {}, nobody);
+    try {
+      for (const request of [
+        () => postJson(server.api, aRecord()),
+        () => call(`${server.api}/${ids[0]}`, { method: 'DELETE' }),
+        () => call(`${server.api}/all`, { method: 'DELETE' }),
+      ]) {
+        const answer = await request();
+        assert.equal(answer.status, 500, answer.text);
+        assert.equal(answer.body.code, 50001);
+        assert.match(answer.body.message, /^internal error: /);
+      }
+      assert.deepEqual(await listAll(server.api), [...ids].reverse());
+      assert.equal((await call(`${server.api}/count`)).body.data.count, 2);
+    } finally {
+      await server.stop();
     }
   });
 });
