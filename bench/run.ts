@@ -531,26 +531,16 @@ async function main(): Promise<void> {
       }
       if (combo.key === 'none') readTargets.push(...comparedWithFirstPage);
     }
-    readTargets.push(
-      {
-        id: 'deep:offset',
-        label: `actlog big: offset ${mode.depth.toLocaleString('en')}`,
-        server: actBig,
-        requests: [{ method: 'GET', path: `${API}${query({ offset: mode.depth })}` }],
-        expectStatus: 200,
-        slow: true,
-        check: checkPage({}, beforeId),
-      },
-      {
-        id: 'naive:offset',
-        label: `naive big: offset ${mode.depth.toLocaleString('en')}`,
-        server: naiveBig,
-        requests: [{ method: 'GET', path: `${API}${query({ offset: mode.depth })}` }],
-        expectStatus: 200,
-        slow: true,
-        check: checkPage({}, beforeId),
-      },
-    );
+    const deepOffset = (name: 'actlog' | 'naive', server: ServerProcess): Target => ({
+      id: `${name === 'actlog' ? 'deep' : 'naive'}:offset`,
+      label: `${name} big: offset ${mode.depth.toLocaleString('en')}`,
+      server,
+      requests: [{ method: 'GET', path: `${API}${query({ offset: mode.depth })}` }],
+      expectStatus: 200,
+      slow: true,
+      check: checkPage({}, beforeId),
+    });
+    readTargets.push(deepOffset('actlog', actBig), deepOffset('naive', naiveBig));
     for (const key of NAIVE_CONTRAST) {
       const combo = combos.find((c) => c.key === key);
       if (!combo) continue;

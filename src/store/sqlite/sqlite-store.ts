@@ -32,7 +32,6 @@ export class SqliteStore extends BatchedWrites implements Store {
   readonly description: string;
   private readonly db: Database;
   private readonly listStatements = new Map<string, Statement>();
-  private readonly insert: Statement;
   private readonly countOne: Statement;
   private readonly commit: (ops: readonly WriteOp[]) => WriteResult[];
   private readonly counts: CountCache;
@@ -49,7 +48,7 @@ export class SqliteStore extends BatchedWrites implements Store {
     this.db.pragma('busy_timeout = 5000');
     migrate(this.db);
 
-    this.insert = this.db.prepare(
+    const insert = this.db.prepare(
       `INSERT INTO activity_log (platform, serial, action_type, action_detail, username, timestamp)
        VALUES (@platform, @serial, @action_type, @action_detail, @username, @timestamp)`,
     );
@@ -70,7 +69,7 @@ export class SqliteStore extends BatchedWrites implements Store {
     const apply = (op: WriteOp): WriteResult => {
       switch (op.kind) {
         case 'add': {
-          const id = Number(this.insert.run(op.record).lastInsertRowid);
+          const id = Number(insert.run(op.record).lastInsertRowid);
           deltas.record(op.record, 1);
           return id;
         }
