@@ -521,10 +521,12 @@ export function bucketAt(zone: TimeZone, unit: TimeUnit, t: number): Bucket {
   checkUnit(unit);
   checkInstant(zone, t, 'timestamp');
   const source = sourceOf(zone);
-  // Fast path: no transition near t, so the bucket is plain arithmetic (history included, for days).
-  const offset = uniformOffset(source, t - (unit === 'day' ? DAY_MARGIN : HOUR), t + (unit === 'day' ? DAY : HOUR));
+  // Fast path: the offset is the same from well before t through the latest possible end of its
+  // bucket (t + size, inclusive: the end is where the next bucket starts), so the bucket is plain
+  // arithmetic; for days the look-back also covers the history that decides where a day starts.
+  const size = unit === 'day' ? DAY : HOUR;
+  const offset = uniformOffset(source, t - (unit === 'day' ? DAY_MARGIN : HOUR), t + size + 1);
   if (offset !== undefined) {
-    const size = unit === 'day' ? DAY : HOUR;
     const index = Math.floor((t + offset) / size);
     const start = index * size - offset;
     return { key: unit === 'day' ? dayKey(index) : hourKey(index, offset), start, end: start + size };
