@@ -497,8 +497,11 @@ function checkUnit(unit: TimeUnit) {
   if (unit !== 'day' && unit !== 'hour') throw invalid(`unit must be day or hour, not ${String(unit)}`);
 }
 
-/** t must be an integer from 0 to 9999-12-31T23:59:59Z whose local date is no later than 9999-12-31 either. */
-function checkInstant(zone: TimeZone, t: number, what: string) {
+/**
+ * t must be an integer from 0 to 9999-12-31T23:59:59Z whose local date is no later than 9999-12-31
+ * either. `shown` is the value named in the message (`to` when checking its last second, to - 1).
+ */
+function checkInstant(zone: TimeZone, t: number, what: string, shown = t) {
   const ok =
     Number.isSafeInteger(t) &&
     t >= 0 &&
@@ -507,7 +510,7 @@ function checkInstant(zone: TimeZone, t: number, what: string) {
     (t <= MAX_INSTANT - DAY || t + zone.offsetAt(t) <= MAX_INSTANT);
   if (!ok) {
     throw invalid(
-      `${what} ${t} is out of range for time buckets: it must be an integer Unix timestamp from 0 to the end of year 9999 in ${zone.name}`,
+      `${what} ${shown} is out of range for time buckets: it must be an integer Unix timestamp from 0 to the end of year 9999 in ${zone.name}`,
     );
   }
 }
@@ -538,8 +541,9 @@ export function bucketAt(zone: TimeZone, unit: TimeUnit, t: number): Bucket {
 export function bucketsBetween(zone: TimeZone, unit: TimeUnit, from: number, to: number): Generator<Bucket> {
   checkUnit(unit);
   checkInstant(zone, from, 'from');
-  checkInstant(zone, Number.isSafeInteger(to) ? to - 1 : to, 'to - 1');
+  if (!Number.isSafeInteger(to)) checkInstant(zone, to, 'to');
   checkRange(from, to);
+  checkInstant(zone, to - 1, 'to', to);
   return generate(sourceOf(zone), unit, from, to);
 }
 

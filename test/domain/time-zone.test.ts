@@ -556,7 +556,11 @@ describe('bucketsBetween', () => {
     assertInvalid(() => bucketsBetween(zone, 'day', 10, 10), /to \(10\) must be greater than from \(10\)/);
     assertInvalid(() => bucketsBetween(zone, 'day', 10, 5), /must be greater/);
     assertInvalid(() => bucketsBetween(zone, 'day', -1, 5), /from -1 is out of range/);
-    assertInvalid(() => bucketsBetween(zone, 'hour', 0, MAX_INSTANT + 2), /out of range/);
+    assertInvalid(() => bucketsBetween(zone, 'hour', 0, MAX_INSTANT + 2), /^to 253402300801 is out of range/);
+    assertInvalid(() => bucketsBetween(zone, 'hour', 0, Number.NaN), /^to NaN is out of range/);
+    // Amsterdam's 10000-01-01 begins at 9999-12-31T23:00Z.
+    assert.equal([...bucketsBetween(zone, 'hour', MAX_INSTANT - 2 * HOUR, MAX_INSTANT - HOUR + 1)].length, 2);
+    assertInvalid(() => bucketsBetween(zone, 'hour', 0, MAX_INSTANT - HOUR + 2), /^to 253402297201 is out of range/);
     assertInvalid(() => bucketsBetween(zone, 'hour', 0.5, 10), /out of range/);
     assertInvalid(() => bucketsBetween(zone, 'week' as TimeUnit, 0, 10), /unit must be day or hour/);
   });
