@@ -54,7 +54,7 @@ const CYCLE_CHUNKS = CYCLE_DAYS / CHUNK_DAYS;
  * Chunks from here on are folded onto the first cycle, so 8,000 years of future cost 400 years of sampling.
  */
 const FOLD_FROM_CHUNK = Math.ceil(Date.UTC(2200, 0, 1) / 1000 / CHUNK);
-/** Chunks kept across all zones (about 200 bytes each): LRU beyond this. */
+/** Chunks kept across all zones (about 200 bytes each), at most. */
 const MAX_CACHED_CHUNKS = 20_000;
 
 /** Bucket lengths stay below these margins: days up to 27 h (Antarctica/Casey 2010), hours up to 1 h. */
@@ -177,9 +177,26 @@ function instant(utcSeconds: number): number {
 // Offset tables: a zone's segments of constant offset, cached per chunk
 
 let nextTableId = 0;
-/** Key tableId · 2^17 + chunk index + 1 (indices run from -1 to about 46,600); Map order makes it an LRU. */
-const chunkCache = new Map<number, readonly Segment[]>();
+/**
+ * Chunks by key tableId · 2^17 + chunk index + 1 (indices run from -1 to about 46,600), in two
+ * generations: a hit in the old one moves to the new one; when the new one is full, the old one is
+ * dropped. Nearly an LRU, without the delete-and-set per hit that makes a large Map slow.
+ */
 const CHUNK_KEYS = 2 ** 17;
+let recentChunks = new Map<number, readonly Segment[]>();
+let olderChunks = new Map<number, readonly Segment[]>();
+
+function cachedChunk(key: number, compute: () => readonly Segment[]): readonly Segment[] {
+  let segments = recentChunks.get(key);
+  if (segments) return segments;
+  segments = olderChunks.get(key) ?? compute();
+  if (recentChunks.size >= MAX_CACHED_CHUNKS / 2) {
+    olderChunks = recentChunks;
+    recentChunks = new Map();
+  }
+  recentChunks.set(key, segments);
+  return segments;
+}
 
 class OffsetTable {
   readonly id = nextTableId++;
@@ -199,15 +216,7 @@ class OffsetTable {
       folded = index - cycles * CYCLE_CHUNKS;
       shift = cycles * CYCLE;
     }
-    const key = this.id * CHUNK_KEYS + folded + 1;
-    let segments = chunkCache.get(key);
-    if (segments) {
-      chunkCache.delete(key);
-    } else {
-      segments = this.compute(folded);
-      if (chunkCache.size >= MAX_CACHED_CHUNKS) chunkCache.delete(chunkCache.keys().next().value as number);
-    }
-    chunkCache.set(key, segments);
+    const segments = cachedChunk(this.id * CHUNK_KEYS + folded + 1, () => this.compute(folded));
     if (shift === 0) return segments;
     return segments.map((s) => ({ start: s.start + shift, end: s.end + shift, offset: s.offset }));
   }
