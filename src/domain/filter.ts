@@ -1,52 +1,23 @@
-import { type Static, Type } from 'typebox';
-import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, MAX_SAFE_INTEGER, MAX_SHORT_FIELD_CHARS } from './limits.js';
-import { STORABLE_TEXT_PATTERN } from './record.js';
+import { invalid } from './errors.js';
+import {
+  EQUALITY_FIELDS,
+  type EqualityName,
+  LABEL_FIELDS,
+  type LabelName,
+  type NewRecord,
+  SEARCH_FIELDS,
+} from './fields.js';
 
-/** The fields a client can filter by: exact, case-sensitive, combined with AND. */
-export const FILTER_FIELDS = ['platform', 'serial', 'action_type'] as const;
-export type FilterField = (typeof FILTER_FIELDS)[number];
-export type Filter = Partial<Record<FilterField, string>>;
-
-const filterValue = (field: string) =>
-  Type.Optional(
-    Type.String({
-      maxLength: MAX_SHORT_FIELD_CHARS,
-      pattern: STORABLE_TEXT_PATTERN,
-      description: `Only records whose ${field} is exactly this value; empty means no filter`,
-    }),
-  );
-
-export const CountQuerySchema = Type.Object({
-  platform: filterValue('platform'),
-  serial: filterValue('serial'),
-  action_type: filterValue('action_type'),
-});
-export type CountQuery = Static<typeof CountQuerySchema>;
-
-export const ListQuerySchema = Type.Object({
-  ...CountQuerySchema.properties,
-  limit: Type.Optional(
-    Type.Integer({
-      minimum: 1,
-      description: `Records per page (default ${DEFAULT_PAGE_LIMIT}; values above ${MAX_PAGE_LIMIT} are clamped)`,
-    }),
-  ),
-  offset: Type.Optional(
-    Type.Integer({
-      minimum: 0,
-      maximum: MAX_SAFE_INTEGER,
-      description: 'Records to skip; its cost grows with its size, prefer before_id for deep pages',
-    }),
-  ),
-  before_id: Type.Optional(
-    Type.Integer({
-      minimum: 1,
-      maximum: MAX_SAFE_INTEGER,
-      description: 'Extension: only records with an id below this one (cursor paging at constant cost)',
-    }),
-  ),
-});
-export type ListQuery = Static<typeof ListQuerySchema>;
+/**
+ * Which records a request selects (extensions §2), combined with AND: exact matches on the
+ * equality fields, `since <= timestamp < until`, and `q`, a substring of action_detail or error
+ * that ignores the case of ASCII letters only. An absent key means no condition.
+ */
+export type Filter = { [K in EqualityName]?: string } & {
+  since?: number;
+  until?: number;
+  q?: string;
+};
 
 /** Where a page starts: `offset` records into the filtered list, after the optional `beforeId` cursor. */
 export interface Page {
@@ -55,25 +26,40 @@ export interface Page {
   beforeId?: number;
 }
 
-/** An empty value means no filter (the contract's rule 6). */
-export function toFilter(query: CountQuery): Filter {
-  const filter: Filter = {};
-  for (const field of FILTER_FIELDS) {
-    const value = query[field];
-    if (value !== undefined && value !== '') filter[field] = value;
+/** The label fields a filter names, with their values: the part a label-set index answers. */
+export function labelConditions(filter: Filter): [LabelName, string][] {
+  return LABEL_FIELDS.filter((name) => filter[name] !== undefined).map((name) => [name, filter[name] as string]);
+}
+
+/** Filters that touch more than the label sets: time range, task, text. */
+export const hasTimeRange = (filter: Filter) => filter.since !== undefined || filter.until !== undefined;
+
+/** True when the filter selects every record (delete-matching refuses it). */
+export const isEmptyFilter = (filter: Filter) =>
+  EQUALITY_FIELDS.every((name) => filter[name] === undefined) && !hasTimeRange(filter) && filter.q === undefined;
+
+/** `since > until` can match nothing and is almost certainly a mistake: refused. */
+export function checkRange(filter: Filter): void {
+  if (filter.since !== undefined && filter.until !== undefined && filter.since > filter.until) {
+    throw invalid('since must not be after until');
   }
-  return filter;
 }
 
-export function toPage(query: ListQuery): Page {
-  const page: Page = {
-    limit: Math.min(query.limit ?? DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT),
-    offset: query.offset ?? 0,
-  };
-  if (query.before_id !== undefined) page.beforeId = query.before_id;
-  return page;
-}
+/** Lower-cases ASCII letters only; every other character stays as it is (extensions §2, `q`). */
+export const asciiLower = (text: string) => text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
 
-/** The fields a filter actually constrains, in FILTER_FIELDS order: a stable key for prepared statements. */
-export const activeFields = (filter: Filter): FilterField[] =>
-  FILTER_FIELDS.filter((field) => filter[field] !== undefined);
+/** The filter as a predicate on one record: the definition every store's answer is tested against. */
+export function matches(record: NewRecord, filter: Filter): boolean {
+  for (const name of EQUALITY_FIELDS) {
+    const wanted = filter[name];
+    // A filter on an extension field never matches a record that lacks it.
+    if (wanted !== undefined && record[name] !== wanted) return false;
+  }
+  if (filter.since !== undefined && record.timestamp < filter.since) return false;
+  if (filter.until !== undefined && record.timestamp >= filter.until) return false;
+  if (filter.q !== undefined) {
+    const needle = asciiLower(filter.q);
+    if (!SEARCH_FIELDS.some((name) => asciiLower(record[name] ?? '').includes(needle))) return false;
+  }
+  return true;
+}

@@ -1,73 +1,107 @@
-import { type Static, Type } from 'typebox';
 import { invalid } from './errors.js';
-import { MAX_DETAIL_CHARS, MAX_SAFE_INTEGER, MAX_SHORT_FIELD_CHARS } from './limits.js';
+import {
+  type ActivityRecord,
+  EXTENSION_FIELDS,
+  FIELDS,
+  type FieldName,
+  type NewRecord,
+  type ObjectField,
+  type TextField,
+} from './fields.js';
+import { MAX_SAFE_INTEGER } from './limits.js';
+
+export type { ActivityRecord, NewRecord } from './fields.js';
 
 /**
- * Text must be storable unchanged by every backend: PostgreSQL text cannot hold NUL,
- * and an unpaired UTF-16 surrogate has no UTF-8 form, so either would come back altered.
- * (Validated with the `u` flag, under which a lone surrogate is a code point of its own.)
+ * What a client may send for a record, after JSON Schema validation (src/api/schemas.ts): the
+ * types and ranges are right, `null` stands for "not given", unknown fields are dropped.
  */
-export const STORABLE_TEXT_PATTERN = '^[^\\u0000\\uD800-\\uDFFF]*$';
-
-const shortText = (options: { minLength?: number } = {}) =>
-  Type.String({ ...options, maxLength: MAX_SHORT_FIELD_CHARS, pattern: STORABLE_TEXT_PATTERN });
-
-/** A stored record, in the contract's field order (the order clients see). */
-export const ActivityRecordSchema = Type.Object({
-  id: Type.Integer({ minimum: 1 }),
-  platform: Type.String(),
-  serial: Type.String(),
-  action_type: Type.String(),
-  action_detail: Type.String(),
-  username: Type.String(),
-  timestamp: Type.Integer({ description: 'Unix time in seconds' }),
-});
-export type ActivityRecord = Static<typeof ActivityRecordSchema>;
-
-/**
- * The body of `POST /api/v1/activity_log`. Optional fields also accept `null`, which
- * JSON encoders emit for unset values (Python's None, serde's Option) and which the
- * original API reads as absent. Unknown fields are ignored.
- */
-export const NewRecordBodySchema = Type.Object({
-  platform: shortText({ minLength: 1 }),
-  serial: shortText({ minLength: 1 }),
-  action_type: shortText({ minLength: 1 }),
-  action_detail: Type.Optional(
-    Type.Union([Type.String({ maxLength: MAX_DETAIL_CHARS, pattern: STORABLE_TEXT_PATTERN }), Type.Null()]),
-  ),
-  username: Type.Optional(Type.Union([shortText(), Type.Null()])),
-  timestamp: Type.Optional(
-    Type.Union([
-      Type.Integer({ minimum: 0, maximum: MAX_SAFE_INTEGER, description: 'Unix time in seconds; default: now' }),
-      Type.Null(),
-    ]),
-  ),
-});
-export type NewRecordBody = Static<typeof NewRecordBodySchema>;
-
-/** What a store is asked to keep: every field present, defaults applied. */
-export type NewRecord = Omit<ActivityRecord, 'id'>;
+export type RecordInput = { [K in Exclude<FieldName, 'id'>]?: NewRecord[K] | null } & {
+  platform: string;
+  serial: string;
+  action_type: string;
+};
 
 export const nowInSeconds = () => Math.floor(Date.now() / 1000);
 
-/** Applies the contract's defaults and drops fields the contract does not know. */
-export function toNewRecord(body: NewRecordBody, now: () => number = nowInSeconds): NewRecord {
-  return {
-    platform: body.platform,
-    serial: body.serial,
-    action_type: body.action_type,
-    action_detail: body.action_detail ?? '',
-    username: body.username ?? '',
-    timestamp: body.timestamp ?? now(),
+/**
+ * Text must be storable unchanged by every backend: PostgreSQL text cannot hold NUL (refused by
+ * the schema's pattern), and an unpaired UTF-16 surrogate has no UTF-8 form, so it would come
+ * back altered. The surrogate rule is checked here, not in the schema, because no portable
+ * JSON-Schema pattern can express it (engines without the `u` flag, or Rust's, cannot).
+ */
+/** With the `u` flag a valid pair is one code point, so only an unpaired surrogate is in category Cs. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+export function checkText(name: string, value: string): void {
+  if (LONE_SURROGATE.test(value)) throw invalid(`${name} must not contain unpaired surrogates`);
+  if (value.includes('\u0000')) throw invalid(`${name} must not contain NUL characters`);
+}
+
+/**
+ * The record a store is asked to keep: the contract's defaults applied (`""`, the current
+ * time), extension fields only when given, and the rules JSON Schema cannot state checked.
+ */
+export function toNewRecord(input: RecordInput, now: () => number = nowInSeconds): NewRecord {
+  for (const [name, spec] of Object.entries(FIELDS)) {
+    const value = (input as Record<string, unknown>)[name];
+    if (typeof value === 'string' && spec.kind === 'text') checkText(name, value);
+    if (value !== null && value !== undefined && spec.kind === 'object') checkObject(name, spec, value);
+  }
+  const record: NewRecord = {
+    platform: input.platform,
+    serial: input.serial,
+    action_type: input.action_type,
+    action_detail: input.action_detail ?? '',
+    username: input.username ?? '',
+    timestamp: input.timestamp ?? now(),
   };
+  for (const name of EXTENSION_FIELDS) {
+    const value = input[name];
+    if (value !== null && value !== undefined) (record as Record<string, unknown>)[name] = value;
+  }
+  return record;
+}
+
+/** The compact JSON of an object field, as stored and returned. */
+export const compactJson = (value: Record<string, unknown>) => JSON.stringify(value);
+
+/**
+ * `metadata`: at most `maxBytes` of compact JSON and `maxDepth` levels. Integers beyond 2^53-1
+ * are refused rather than silently changed (JSON.parse already rounded them; a Python client
+ * would read back a different number): large ids belong in strings.
+ */
+function checkObject(name: string, spec: ObjectField, value: unknown): void {
+  const bytes = Buffer.byteLength(compactJson(value as Record<string, unknown>));
+  if (bytes > spec.maxBytes) {
+    throw invalid(`${name} must be at most ${spec.maxBytes} bytes as compact JSON (got ${bytes})`);
+  }
+  const walk = (node: unknown, depth: number, path: string): void => {
+    if (typeof node === 'number' && Number.isInteger(node) && Math.abs(node) > MAX_SAFE_INTEGER) {
+      throw invalid(`${path} is an integer beyond 2^53-1, which would lose precision; send it as a string`);
+    }
+    if (typeof node === 'string') checkText(path, node);
+    if (node === null || typeof node !== 'object') return;
+    if (depth > spec.maxDepth) throw invalid(`${name} must be nested at most ${spec.maxDepth} levels deep`);
+    for (const [key, child] of Object.entries(node)) {
+      checkText(`${path} key`, key);
+      walk(child, depth + 1, Array.isArray(node) ? `${path}[${key}]` : `${path}.${key}`);
+    }
+  };
+  walk(value, 1, name);
+}
+
+/** Field order of a record as clients see it: the registry's, extension fields only when present. */
+export function orderedRecord(record: ActivityRecord): ActivityRecord {
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(FIELDS)) {
+    const value = (record as Record<string, unknown>)[name];
+    if (value !== undefined) out[name] = value;
+  }
+  return out as ActivityRecord;
 }
 
 /** The `{id}` of `DELETE /api/v1/activity_log/{id}`: digits only, so `1e3`, `0x10` or ` 5` are refused. */
-export const RecordIdParamSchema = Type.Object({
-  id: Type.String({ pattern: '^[0-9]+$', description: 'A record id: a positive whole number' }),
-});
-
 export function parseRecordId(raw: string): number {
   if (!/^[0-9]+$/.test(raw)) throw invalid('id must be a positive whole number');
   const id = Number(raw);
@@ -75,3 +109,6 @@ export function parseRecordId(raw: string): number {
   if (id > MAX_SAFE_INTEGER) throw invalid(`id must be at most ${MAX_SAFE_INTEGER}`);
   return id;
 }
+
+/** The text fields' limits, for messages and checks elsewhere. */
+export const textSpec = (name: FieldName) => FIELDS[name] as TextField;

@@ -14,7 +14,8 @@ import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from
 import { registerOpenApi } from './openapi.js';
 import { registerOperations } from './operations.js';
 import { RequestLog } from './request-log.js';
-import { activityLogRoutes } from './routes/activity-log.js';
+import { recordRoutes } from './routes/records.js';
+import { statsRoutes } from './routes/stats.js';
 import { registerValidators } from './validation.js';
 
 export interface AppOptions {
@@ -78,7 +79,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
 
   await registerOpenApi(app, VERSION);
-  await app.register(activityLogRoutes, { prefix: '/api/v1', store: options.store });
+  await app.register(recordRoutes, { prefix: '/api/v1', store: options.store });
+  await app.register(statsRoutes, { prefix: '/api/v1', store: options.store });
   app.addHook('onClose', async () => options.store.close());
   return app;
 }

@@ -1,6 +1,6 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import type { FastifyInstance } from 'fastify';
-import { STORABLE_TEXT_PATTERN } from '../domain/record.js';
+import { TEXT_PATTERN } from '../api/schemas.js';
 
 /**
  * Query strings and path parameters arrive as text, so their numbers are coerced
@@ -15,7 +15,7 @@ export function registerValidators(app: FastifyInstance): void {
 }
 
 const patternMeaning: Record<string, string> = {
-  [STORABLE_TEXT_PATTERN]: 'must not contain NUL characters or unpaired surrogates',
+  [TEXT_PATTERN]: 'must not contain NUL characters',
   '^[0-9]+$': 'must be a positive whole number',
 };
 
@@ -51,6 +51,8 @@ export function describeValidationError(errors: readonly ErrorObject[], part: st
       return `${name} must be ${p.comparison} ${p.limit}`;
     case 'maximum':
       return `${name} must be ${p.comparison} ${p.limit}`;
+    case 'enum':
+      return `${name} must be one of ${(p.allowedValues as string[]).join(', ')}`;
     case 'pattern':
       return `${name} ${patternMeaning[String(p.pattern)] ?? `must match ${p.pattern}`}`;
     default:

@@ -1,5 +1,9 @@
+import type { ActivityRecord, NewRecord } from '../domain/fields.js';
 import type { Filter, Page } from '../domain/filter.js';
-import type { ActivityRecord, NewRecord } from '../domain/record.js';
+import type { StatsQuery, StatsResult } from '../domain/stats.js';
+import type { AddOutcome } from './write/ops.js';
+
+export type { AddOutcome } from './write/ops.js';
 
 /**
  * What every backend provides. A store returns values and raises StoreError when it
@@ -9,19 +13,28 @@ import type { ActivityRecord, NewRecord } from '../domain/record.js';
 export interface Store {
   /** Human-readable name for logs and the ready line, e.g. `sqlite ./data/actlog.db`. */
   readonly description: string;
-  /** Keeps a record and returns its new id: larger than any id acknowledged before, never reused. */
-  add(record: NewRecord): Promise<number>;
+  /**
+   * Keeps a record and returns its new id: larger than any id acknowledged before, never reused.
+   * A record whose event_id is already taken adds nothing: the first record's id, `duplicate`.
+   */
+  add(record: NewRecord): Promise<AddOutcome>;
   /** Newest first (descending id). */
   list(filter: Filter, page: Page): Promise<ActivityRecord[]>;
   /**
-   * The same page as `list`, already as JSON text (an array of records in contract field
-   * order, escaped exactly as JSON.stringify would), built by the database: the hot path of
-   * `GET /api/v1/activity_log` then creates no object per row.
+   * The same page as `list`, already as JSON text (an array of records in field order,
+   * escaped exactly as JSON.stringify would), without an object per row.
    */
   listJson(filter: Filter, page: Page): Promise<string>;
   count(filter: Filter): Promise<number>;
+  /** Statistics of extensions §4; `total` equals `count(filter)`. */
+  stats(filter: Filter, query: StatsQuery): Promise<StatsResult>;
   /** `false` when no record has this id. */
   delete(id: number): Promise<boolean>;
+  /**
+   * Deletes the records that match and existed when the call began, in bounded steps between
+   * other writes; returns how many went.
+   */
+  deleteMatching(filter: Filter): Promise<number>;
   /** Removes every record; the id sequence keeps counting. */
   deleteAll(): Promise<void>;
   /** Resolves when the store can serve requests (used by readiness checks). */

@@ -127,8 +127,8 @@ export function redactUrl(url: string): string {
 }
 
 /** A PostgreSQL array literal of text, every element quoted: commas, braces, `NULL` stay text. */
-export const textArray = (values: readonly string[]) =>
-  `{${values.map((v) => `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',')}}`;
+export const textArray = (values: readonly (string | null)[]) =>
+  `{${values.map((v) => (v === null ? 'NULL' : `"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`)).join(',')}}`;
 
 /** A PostgreSQL array literal of integers. */
-export const intArray = (values: readonly number[]) => `{${values.join(',')}}`;
+export const intArray = (values: readonly (number | string)[]) => `{${values.join(',')}}`;

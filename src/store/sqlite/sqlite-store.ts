@@ -1,156 +1,247 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
-import { StoreError } from '../../domain/errors.js';
+import BetterSqlite3, { type Database } from 'better-sqlite3';
+import { AppError, StoreError } from '../../domain/errors.js';
+import { type ActivityRecord, LABEL_FIELDS, type NewRecord } from '../../domain/fields.js';
 import type { Filter, Page } from '../../domain/filter.js';
-import type { ActivityRecord, NewRecord } from '../../domain/record.js';
-import { BatchedWrites, type WriteOp, type WriteResult } from '../batched-writes.js';
-import { CountDeltas, type CountKey, countKeyOf } from '../count-rollup.js';
-import {
-  equalities,
-  pageKey,
-  pageParams,
-  RECORD_COLUMNS,
-  RECORD_FIELDS,
-  type Shape,
-  shapeOf,
-  whereClause,
-} from '../sql.js';
+import type { StatsQuery, StatsResult } from '../../domain/stats.js';
+import { parseTimeZone } from '../../domain/time-zone.js';
+import { CellList, hourRange } from '../cells.js';
+import { ALL, RecentIds, Rollup } from '../rollup.js';
+import { SeriesRegistry, type SeriesSelection } from '../series.js';
+import { type RecordRow, rowToJson, rowToRecord } from '../sql/records.js';
+import { computeStats, type StatsSource } from '../stats.js';
 import type { Store } from '../store.js';
-import { CountCache } from './count-cache.js';
-import { migrate } from './schema.js';
+import { BatchedWrites, type WriteOp, type WriteResult } from '../write/ops.js';
+import { SqliteReads } from './reads.js';
+import { type BatchOutcome, SqliteWriter } from './writer.js';
 
-const positional = () => '?';
+const UTC = parseTimeZone('UTC');
 
-export interface SqliteStoreOptions {
-  /** How soon counts notice writes by another connection to the file (default EXTERNAL_WRITE_CHECK_MS). */
-  externalWriteCheckMs?: number;
-}
+/** Label sets whose rings are loaded per background tick after start. */
+const RING_WARM_STEP = 200;
 
-/** The embedded default: one SQLite file in WAL mode, every acknowledged write fsynced. */
+/**
+ * The embedded default: one SQLite file in WAL mode, every acknowledged write fsynced, with the
+ * roll-up of its records in memory (docs/decisions.md, "Store design, schema 2"). One process
+ * owns a file: the in-memory roll-up must see every write, so a second store on the same file
+ * is refused (a lock held for the store's life, released by the OS even after kill -9).
+ */
 export class SqliteStore extends BatchedWrites implements Store {
   readonly description: string;
+  private readonly lock: Database;
+  private readonly writer: SqliteWriter;
   private readonly db: Database;
-  private readonly listStatements = new Map<string, Statement>();
-  private readonly countOne: Statement;
-  private readonly commit: (ops: readonly WriteOp[]) => WriteResult[];
-  private readonly counts: CountCache;
+  private readonly registry = new SeriesRegistry();
+  private readonly rollup = new Rollup();
+  private readonly recent = new RecentIds();
+  private readonly reads: SqliteReads;
+  private maintenance: NodeJS.Immediate | undefined;
+  private warming: NodeJS.Immediate | undefined;
   private closed = false;
 
-  private constructor(file: string, options: SqliteStoreOptions) {
+  private constructor(file: string) {
     super();
     this.description = `sqlite ${file}`;
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new BetterSqlite3(file);
-    this.db.pragma('journal_mode = WAL');
-    // FULL: a commit is fsynced before it returns, so an acknowledged write survives power loss.
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    migrate(this.db);
-
-    const insert = this.db.prepare(
-      `INSERT INTO activity_log (platform, serial, action_type, action_detail, username, timestamp)
-       VALUES (@platform, @serial, @action_type, @action_detail, @username, @timestamp)`,
-    );
-    const deleteOne = this.db.prepare('DELETE FROM activity_log WHERE id = ? RETURNING platform, serial, action_type');
-    const deleteAllRecords = this.db.prepare('DELETE FROM activity_log');
-    const deleteAllCounts = this.db.prepare('DELETE FROM activity_counts');
-    const changeCount = this.db.prepare(
-      `INSERT INTO activity_counts (platform, serial, action_type, n) VALUES (?, ?, ?, ?)
-       ON CONFLICT (platform, serial, action_type) DO UPDATE SET n = n + excluded.n`,
-    );
-    this.countOne = this.db.prepare(
-      'SELECT n FROM activity_counts WHERE platform = ? AND serial = ? AND action_type = ?',
-    );
-    this.countOne.pluck();
-
-    const deltas = new CountDeltas();
-    let wiped = false;
-    const apply = (op: WriteOp): WriteResult => {
-      switch (op.kind) {
-        case 'add': {
-          const id = Number(insert.run(op.record).lastInsertRowid);
-          deltas.record(op.record, 1);
-          return id;
-        }
-        case 'delete': {
-          const row = deleteOne.get(op.id) as Pick<NewRecord, 'platform' | 'serial' | 'action_type'> | undefined;
-          if (row) deltas.record(row, -1);
-          return row !== undefined;
-        }
-        case 'deleteAll':
-          deleteAllRecords.run();
-          deleteAllCounts.run();
-          deltas.clear(); // earlier changes in this batch were wiped with the rest
-          wiped = true;
-          return undefined;
-      }
-    };
-    let changes: { key: CountKey; delta: number }[] = [];
-    const applyBatch = this.db.transaction((ops: readonly WriteOp[]) => {
-      deltas.clear();
-      wiped = false;
-      const results = ops.map(apply);
-      changes = deltas.changes();
-      for (const { key, delta } of changes) changeCount.run(...key, delta);
-      return results;
-    });
-    const dataVersion = this.db.prepare('PRAGMA data_version').pluck();
-    this.counts = new CountCache(() => dataVersion.get() as number, options.externalWriteCheckMs);
-    // Only a committed batch reaches the cache: a failed one throws before `apply`.
-    this.commit = (ops) => {
-      const results = this.guard('write', () => applyBatch.immediate(ops));
-      this.counts.apply(changes, wiped);
-      return results;
-    };
-  }
-
-  protected applyBatch(ops: readonly WriteOp[]): WriteResult[] {
-    return this.commit(ops);
+    this.lock = acquireLock(file);
+    try {
+      this.writer = new SqliteWriter(file);
+      this.db = new BetterSqlite3(file);
+      this.db.pragma('busy_timeout = 5000');
+      // This connection only reads: a mistake in a read path can never write.
+      this.db.pragma('query_only = ON');
+    } catch (error) {
+      this.lock.close();
+      throw error;
+    }
+    this.reads = new SqliteReads(this.db, this.registry, this.rollup, this.recent, () => this.writer.watermarks.text);
+    this.load();
+    this.scheduleMaintenance();
+    this.warmRings(1);
   }
 
   /** Opens (creating if needed) the database file; fails with one line naming the file. */
-  static open(file: string, options: SqliteStoreOptions = {}): SqliteStore {
+  static open(file: string): SqliteStore {
     try {
-      return new SqliteStore(file, options);
+      return new SqliteStore(file);
     } catch (cause) {
       throw new Error(`cannot open the SQLite database ${file}: ${(cause as Error).message}`, { cause });
     }
   }
 
+  /** Label sets, persisted cells and zone map, then the records the background step has not folded in yet. */
+  private load(): void {
+    const labels = this.db.prepare(`SELECT id, ${LABEL_FIELDS.join(', ')} FROM series`).raw();
+    for (const [id, ...values] of labels.iterate() as Iterable<[number, ...string[]]>) this.registry.add(id, values);
+    let current = -1;
+    let chunks: Uint8Array[] = [];
+    const install = () => {
+      if (current >= 0) this.rollup.load(current, CellList.fromPeriods(chunks));
+    };
+    const cells = this.db.prepare('SELECT series_id, cells FROM rollup_cells ORDER BY series_id, period').raw();
+    for (const [series, blob] of cells.iterate() as Iterable<[number, Buffer]>) {
+      if (series !== current) {
+        install();
+        current = series;
+        chunks = [];
+      }
+      chunks.push(blob);
+    }
+    install();
+    const zones = this.db.prepare('SELECT block, min_ts, max_ts FROM zone_map').raw();
+    for (const [block, min, max] of zones.iterate() as Iterable<[number, number, number]>) {
+      this.rollup.zones.loadBlock(block, min, max);
+    }
+    const tail = this.db.prepare('SELECT id, series_id, timestamp FROM activity_log WHERE id > ? ORDER BY id').raw();
+    for (const [id, series, timestamp] of tail.iterate(this.writer.watermarks.rollup) as Iterable<number[]>) {
+      this.rollup.add(series as number, timestamp as number, id as number);
+    }
+  }
+
+  protected applyBatch(ops: readonly WriteOp[]): WriteResult[] {
+    const outcome = this.guard('write', () => this.writer.apply(ops));
+    this.applyChanges(outcome);
+    this.scheduleMaintenance();
+    return outcome.results;
+  }
+
+  /** Brings the in-memory roll-up up to a committed batch. */
+  private applyChanges(outcome: BatchOutcome): void {
+    for (const [id, labels] of outcome.series) this.registry.add(id, labels);
+    for (const change of outcome.changes) {
+      if (change.kind === 'wipe') {
+        this.rollup.clear();
+        this.recent.clear();
+      } else if (change.kind === 'add') {
+        this.rollup.add(change.series, change.timestamp, change.id);
+        this.recent.add(change.series, change.id);
+      } else {
+        this.recent.remove(change.series, change.id);
+        const { hour, targets } = this.rollup.remove(change.series, change.timestamp);
+        for (const target of targets) {
+          const [from, to] = hourRange(hour);
+          const latest = this.reads.latestIn(target, from, to);
+          if (latest !== null) this.rollup.setLatest(target, hour, latest);
+        }
+      }
+    }
+  }
+
+  /** Runs the writer's background steps between batches until it has caught up. */
+  private scheduleMaintenance(): void {
+    if (this.maintenance || this.closed) return;
+    this.maintenance = setImmediate(() => {
+      this.maintenance = undefined;
+      if (this.closed) return;
+      try {
+        if (this.writer.maintain()) this.scheduleMaintenance();
+      } catch {
+        // A read-only or full disk: the deferred structures wait; reads stay exact (they scan what is not indexed).
+      }
+    });
+  }
+
+  private warmRings(from: number): void {
+    this.warming = setImmediate(() => {
+      this.warming = undefined;
+      if (this.closed) return;
+      const next = this.guard('read', () => this.reads.warmRings(from, RING_WARM_STEP));
+      if (next < this.registry.bound) this.warmRings(next);
+    });
+  }
+
   async list(filter: Filter, page: Page): Promise<ActivityRecord[]> {
-    return this.page(filter, page, false) as ActivityRecord[];
+    return this.pageRows(filter, page).map((row) => rowToRecord(row, this.labelsOf(row)));
   }
 
   async listJson(filter: Filter, page: Page): Promise<string> {
-    return this.page(filter, page, true) as string;
+    const rows = this.pageRows(filter, page);
+    return `[${rows.map((row) => rowToJson(row, this.labelsOf(row))).join(',')}]`;
   }
 
-  private page(filter: Filter, page: Page, json: boolean): unknown {
-    const shape = shapeOf(filter);
-    const key = pageKey(shape, page, json);
-    let statement = this.listStatements.get(key);
-    if (!statement) {
-      statement = this.db.prepare(listSql(shape, page.beforeId !== undefined, json));
-      if (json) statement.pluck();
-      this.listStatements.set(key, statement);
-    }
-    const bound = statement;
-    const params = pageParams(shape, filter, page);
-    return this.guard('read', () => (json ? bound.get(...params) : bound.all(...params)));
+  private pageRows(filter: Filter, page: Page): RecordRow[] {
+    return this.guard('read', () => this.reads.page(filter, page.offset, page.limit, page.beforeId));
+  }
+
+  private labelsOf(row: RecordRow) {
+    return this.registry.labels(row[1] as number) ?? [];
   }
 
   async count(filter: Filter): Promise<number> {
-    const key = countKeyOf(filter);
-    return this.guard('read', () => this.counts.get(key, () => (this.countOne.get(...key) as number | undefined) ?? 0));
+    return (await this.stats(filter, { groupBy: [], zone: UTC, limit: 1 })).total;
+  }
+
+  async stats(filter: Filter, query: StatsQuery): Promise<StatsResult> {
+    try {
+      return await computeStats(this.statsSource, filter, this.registry.select(filter), query);
+    } catch (cause) {
+      throw toStoreError(cause, 'read');
+    }
+  }
+
+  protected async matchingIds(filter: Filter, limit: number, before: number): Promise<number[]> {
+    const ids: number[] = [];
+    this.guard('read', () =>
+      this.reads.forEach(
+        filter,
+        (candidate) => {
+          ids.push(candidate[0] as number);
+          return ids.length < limit;
+        },
+        before,
+      ),
+    );
+    return ids;
+  }
+
+  protected async nextId(): Promise<number> {
+    return this.guard('read', () => this.reads.nextId());
+  }
+
+  private readonly statsSource: StatsSource = {
+    labels: (series) => this.registry.labels(series),
+    totals: async (selection, perSeries, visit) => {
+      for (const series of this.targets(selection, perSeries)) {
+        const count = this.rollup.count(series);
+        if (count > 0) visit(series, count, this.rollup.latestOf(series));
+      }
+    },
+    cells: async (selection, perSeries, fromHour, toHour, visit) => {
+      for (const series of this.targets(selection, perSeries)) {
+        this.rollup.cellsOf(series)?.forEach(fromHour, toHour, (hour, n, last) => visit(series, hour, n, last));
+      }
+    },
+    records: async (selection, ranges, visit) => {
+      for (const [from, to] of ranges) this.reads.recordsBetween(selection, from, to, (s, ts) => visit(s, ts, null));
+    },
+    matching: async (filter, _selection, visit) => {
+      this.reads.forEach(filter, (c) => {
+        visit(c[1] as number, c[2] as number, (c[3] as string | null) ?? null);
+        return true;
+      });
+    },
+  };
+
+  /** The label sets to read for a selection: ALL stands for every record when no per-set breakdown is needed. */
+  private *targets(selection: SeriesSelection, perSeries: boolean): Iterable<number> {
+    if (!selection.all) yield* selection.ids;
+    else if (!perSeries) yield ALL;
+    else yield* this.registry.ids();
   }
 
   /**
-   * Bulk load for imports and benchmark data sets: one transaction, same counts as
-   * `add`, bypassing the per-request promise. Not for request paths.
+   * Bulk load for benchmark data sets: one transaction per call, the same roll-up as `add`,
+   * bypassing the per-request promise. Not for request paths. `catchUp` then builds the
+   * deferred structures at once.
    */
   importBatch(records: readonly NewRecord[]): void {
-    this.commit(records.map((record) => ({ kind: 'add', record })));
+    this.applyChanges(this.writer.apply(records.map((record) => ({ kind: 'add', record }))));
+  }
+
+  /** Runs the background steps until the text index and persisted cells are complete. */
+  catchUp(): void {
+    while (this.writer.maintain()) {}
   }
 
   async ping(): Promise<void> {
@@ -161,29 +252,46 @@ export class SqliteStore extends BatchedWrites implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.writes.drain();
+    if (this.maintenance) clearImmediate(this.maintenance);
+    if (this.warming) clearImmediate(this.warming);
     this.db.close();
+    this.writer.close();
+    this.lock.close();
   }
 
-  /** Turns driver errors into StoreError, whose client-facing message holds no internals. */
   private guard<T>(what: 'read' | 'write', work: () => T): T {
     try {
       return work();
     } catch (cause) {
-      throw new StoreError(`the database could not ${what === 'read' ? 'be read' : 'complete the write'}`, { cause });
+      throw toStoreError(cause, what);
     }
   }
 }
 
+/** Driver errors become StoreError, whose client-facing message holds no internals; domain errors pass. */
+function toStoreError(cause: unknown, what: 'read' | 'write'): Error {
+  if (cause instanceof AppError) return cause;
+  return new StoreError(`the database could not ${what === 'read' ? 'be read' : 'complete the write'}`, { cause });
+}
+
 /**
- * Newest first, from the index on exactly the filtered columns, so no sort is needed.
- * As JSON, SQLite builds the array text itself (json_object keeps the key order given).
+ * An exclusive lock on `<file>.lock` (a one-page SQLite file in exclusive locking mode), held
+ * while the store is open. The OS releases it when the process ends, however it ends.
  */
-function listSql(shape: Shape, withCursor: boolean, json: boolean): string {
-  const conditions = equalities(shape.fields, positional);
-  if (withCursor) conditions.push('id < ?');
-  const index = shape.key ? `INDEXED BY activity_log_by_${shape.key}` : '';
-  const rows = `SELECT ${RECORD_COLUMNS} FROM activity_log ${index} ${whereClause(conditions)} ORDER BY id DESC LIMIT ? OFFSET ?`;
-  if (!json) return rows;
-  const object = RECORD_FIELDS.map((field) => `'${field}', ${field}`).join(', ');
-  return `SELECT json_group_array(json_object(${object}) ORDER BY id DESC) FROM (${rows})`;
+function acquireLock(file: string): Database {
+  if (file === ':memory:') return new BetterSqlite3(':memory:');
+  const lock = new BetterSqlite3(`${file}.lock`);
+  try {
+    lock.pragma('locking_mode = EXCLUSIVE');
+    lock.exec('CREATE TABLE IF NOT EXISTS actlog_lock (pid INTEGER); BEGIN EXCLUSIVE; COMMIT;');
+    return lock;
+  } catch (error) {
+    lock.close();
+    if ((error as { code?: string }).code === 'SQLITE_BUSY') {
+      throw new Error(
+        'it is in use by another actlog process (one server per SQLite file; use PostgreSQL for several)',
+      );
+    }
+    throw error;
+  }
 }

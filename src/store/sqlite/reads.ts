@@ -1,0 +1,411 @@
+import type { Database, Statement } from 'better-sqlite3';
+import { asciiLower, type Filter, hasTimeRange } from '../../domain/filter.js';
+import { HOUR } from '../cells.js';
+import { choosePlan, type Driver, MIN_TRIGRAM_CHARS } from '../plan.js';
+import { ALL, type RecentIds, RING_SIZE, type Rollup } from '../rollup.js';
+import type { SeriesRegistry, SeriesSelection } from '../series.js';
+import { type RecordRow, ROW_SELECT } from '../sql/records.js';
+
+/** A candidate as the drivers read it: id, label set, timestamp, task, and (for `q`) the text fields. */
+type Candidate = readonly unknown[];
+const ID = 0;
+const SERIES = 1;
+const TIMESTAMP = 2;
+const TASK = 3;
+const DETAIL = 4;
+const ERROR = 5;
+
+const PLAIN = 'id, series_id, timestamp, task_id';
+const WITH_TEXT = `${PLAIN}, action_detail, error`;
+/** Rows a walk reads per statement at first; doubled up to the maximum while nothing matches. */
+const FIRST_CHUNK = 128;
+const MAX_CHUNK = 4096;
+/** A task filter is counted up to this many records to estimate its selectivity. */
+const TASK_COUNT_CAP = 5_000;
+const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER + 1;
+
+/**
+ * The read side of the SQLite store over its read connection: the page drivers the planner
+ * chooses from (src/store/plan.ts), and the record scans statistics need.
+ */
+export class SqliteReads {
+  private readonly statements: ReturnType<typeof prepare>;
+
+  constructor(
+    db: Database,
+    private readonly registry: SeriesRegistry,
+    private readonly rollup: Rollup,
+    private readonly recent: RecentIds,
+    /** Records up to this id are in the text index (the writer's watermark). */
+    private readonly textIndexedThrough: () => number,
+  ) {
+    this.statements = prepare(db);
+  }
+
+  /** The page's rows, newest first, ready for rowToRecord/rowToJson. */
+  page(filter: Filter, offset: number, limit: number, beforeId?: number): RecordRow[] {
+    const ids: number[] = [];
+    this.scan(filter, offset + limit, beforeId, (candidate) => {
+      ids.push(candidate[ID] as number);
+      return true;
+    });
+    return this.rowsById(ids.slice(offset));
+  }
+
+  /** Visits every matching record (id, label set, timestamp, task), newest first; stops when visit returns false. */
+  forEach(filter: Filter, visit: (candidate: Candidate) => boolean, beforeId?: number): void {
+    this.scan(filter, Number.POSITIVE_INFINITY, beforeId, visit);
+  }
+
+  /** Records of a label selection with from <= timestamp < to (the time index, covering). */
+  recordsBetween(
+    selection: SeriesSelection,
+    from: number,
+    to: number,
+    visit: (series: number, ts: number) => void,
+  ): void {
+    const member = this.memberOf(selection);
+    for (const [series, timestamp] of this.statements.between.iterate(from, to) as Iterable<[number, number]>) {
+      if (!member || member[series]) visit(series, timestamp);
+    }
+  }
+
+  /** The latest timestamp in [from, to) of a label set (or of all records), after a delete. */
+  latestIn(series: number, from: number, to: number): number | null {
+    const s = this.statements;
+    return (series === ALL ? s.latestIn.get(from, to) : s.latestInOf.get(from, to, series)) as number | null;
+  }
+
+  /** An id larger than every id issued so far. */
+  nextId(): number {
+    return ((this.statements.highest.get() as number | null) ?? 0) + 1;
+  }
+
+  rowsById(ids: readonly number[]): RecordRow[] {
+    if (ids.length === 0) return [];
+    return this.statements.byIds.all(JSON.stringify(ids)) as RecordRow[];
+  }
+
+  /** Fills the rings of label sets not loaded yet, a few at a time (in the background after start). */
+  warmRings(from: number, count: number): number {
+    let id = from;
+    for (; id < this.registry.bound && count > 0; id++) {
+      if (this.registry.labels(id) && !this.recent.get(id)) {
+        this.recent.set(id, this.statements.newestOf.all(id, NO_UPPER_BOUND, RING_SIZE) as number[]);
+        count--;
+      }
+    }
+    return id;
+  }
+
+  /**
+   * The core: picks a driver, walks its candidates newest first within the id window of the
+   * cursor and the zone map, checks every condition the driver does not guarantee, and hands
+   * each match to `accept` until `need` were accepted or `accept` says stop.
+   */
+  private scan(
+    filter: Filter,
+    need: number,
+    beforeId: number | undefined,
+    accept: (c: Candidate) => boolean | undefined,
+  ): void {
+    const selection = this.registry.select(filter);
+    const labelSets = selection.all ? [] : selection.ids.filter((id) => this.rollup.count(id) > 0);
+    if (!selection.all && labelSets.length === 0) return;
+    let hi = beforeId ?? NO_UPPER_BOUND;
+    let lo = 1;
+    let timeMatches: number | undefined;
+    if (hasTimeRange(filter)) {
+      const since = filter.since ?? 0;
+      const until = filter.until ?? NO_UPPER_BOUND;
+      const range = this.rollup.zones.idRange(since, until);
+      if (!range || since >= until) return;
+      hi = Math.min(hi, range.to);
+      lo = Math.max(lo, range.from);
+      timeMatches = this.estimateTime(since, until);
+    }
+    if (lo >= hi) return;
+    const total = this.rollup.total;
+    const labelMatches = selection.all ? total : labelSets.reduce((sum, id) => sum + this.rollup.count(id), 0);
+    const taskMatches =
+      filter.task_id === undefined ? undefined : (this.statements.taskCount.get(filter.task_id, hi, lo) as number);
+    const driver: Driver = choosePlan({
+      filter,
+      need,
+      window: Math.min(total, hi - lo),
+      labelMatches,
+      labelSets: labelSets.length,
+      labelled: !selection.all,
+      total,
+      ...(taskMatches === undefined ? {} : { taskMatches: taskMatches >= TASK_COUNT_CAP ? total : taskMatches }),
+      ...(timeMatches === undefined ? {} : { timeMatches }),
+    });
+    if (driver === 'none') return;
+    const withText = filter.q !== undefined;
+    const check = candidateCheck(filter, selection.all ? null : this.memberOf(selection), driver);
+    let accepted = 0;
+    const offer = (candidate: Candidate): boolean => {
+      if (!check(candidate)) return true;
+      accepted++;
+      return accept(candidate) !== false && accepted < need;
+    };
+    switch (driver) {
+      case 'walk':
+        this.walk(this.statements.walk(withText), [], lo, hi, offer);
+        break;
+      case 'task':
+        this.walk(this.statements.task(withText), [filter.task_id], lo, hi, offer);
+        break;
+      case 'text':
+        this.text(filter.q as string, lo, hi, offer);
+        break;
+      case 'merge':
+        this.merge(
+          labelSets,
+          lo,
+          hi,
+          withText || hasTimeRange(filter) || filter.task_id !== undefined,
+          withText,
+          offer,
+        );
+        break;
+    }
+  }
+
+  /** Reads candidates newest first with `statement(...params, hi, lo, chunk)`, chunk by chunk. */
+  private walk(
+    statement: Statement,
+    params: unknown[],
+    lo: number,
+    hi: number,
+    offer: (c: Candidate) => boolean,
+  ): void {
+    let upper = hi;
+    let chunk = FIRST_CHUNK;
+    for (;;) {
+      const rows = statement.all(...params, upper, lo, chunk) as Candidate[];
+      for (const row of rows) if (!offer(row)) return;
+      if (rows.length < chunk) return;
+      upper = (rows[rows.length - 1] as Candidate)[ID] as number;
+      chunk = Math.min(chunk * 2, MAX_CHUNK);
+    }
+  }
+
+  /** Text search: records above the text watermark are walked; below it, trigram candidates. */
+  private text(q: string, lo: number, hi: number, offer: (c: Candidate) => boolean): void {
+    const indexed = this.textIndexedThrough();
+    let stopped = false;
+    const guarded = (c: Candidate) => {
+      stopped = !offer(c);
+      return !stopped;
+    };
+    if (hi > indexed + 1) this.walk(this.statements.walk(true), [], Math.max(lo, indexed + 1), hi, guarded);
+    if (stopped || lo > indexed) return;
+    const match = trigramQuery(q);
+    let upper = Math.min(hi, indexed + 1);
+    let chunk = FIRST_CHUNK;
+    for (;;) {
+      const ids = this.statements.textCandidates.all(match, upper, lo, chunk) as number[];
+      if (ids.length === 0) return;
+      for (const row of this.statements.candidatesById(true).all(JSON.stringify(ids)) as Candidate[]) {
+        if (!offer(row)) return;
+      }
+      if (ids.length < chunk) return;
+      upper = ids[ids.length - 1] as number;
+      chunk = Math.min(chunk * 2, MAX_CHUNK);
+    }
+  }
+
+  /**
+   * A heap over the label sets, each walking its (series_id, id) range newest first. Heads
+   * come from the rings where known; an index read is made only for a label set whose next id
+   * is unknown and could be the largest.
+   */
+  private merge(
+    labelSets: readonly number[],
+    lo: number,
+    hi: number,
+    needsColumns: boolean,
+    withText: boolean,
+    offer: (c: Candidate) => boolean,
+  ): void {
+    const heap = new MaxHeap();
+    for (const series of labelSets) {
+      const ring = this.recent.get(series);
+      const complete = ring !== undefined && ring.length >= this.rollup.count(series);
+      const below = ring ? ring.filter((id) => id < hi) : [];
+      if (below.length > 0) heap.push(below[0] as number, true, { series, buffer: below, more: !complete, fetches: 0 });
+      // Unknown (or all above the window): its newest id below the window's top is not known yet.
+      else if (!complete) heap.push(hi - 1, false, { series, buffer: [], more: true, fetches: 0 });
+    }
+    const pending: Candidate[] = [];
+    const flush = (): boolean => {
+      const batch = pending.splice(0);
+      const rows = needsColumns
+        ? (this.statements.candidatesById(withText).all(JSON.stringify(batch.map((c) => c[ID]))) as Candidate[])
+        : batch;
+      for (const row of rows) if (!offer(row)) return false;
+      return true;
+    };
+    for (let top = heap.pop(); top && top.head >= lo; top = heap.pop()) {
+      const cursor = top.cursor;
+      if (!top.exact) {
+        // The only index read: this label set's next ids, in a growing batch.
+        const want = RING_SIZE * 2 ** Math.min(++cursor.fetches, 8);
+        cursor.buffer = this.statements.newestOf.all(cursor.series, top.head + 1, want) as number[];
+        cursor.more = cursor.buffer.length === want;
+        if (cursor.buffer.length > 0) heap.push(cursor.buffer[0] as number, true, cursor);
+        continue;
+      }
+      pending.push([top.head, cursor.series]);
+      cursor.buffer.shift();
+      if (cursor.buffer.length > 0) heap.push(cursor.buffer[0] as number, true, cursor);
+      else if (cursor.more) heap.push(top.head - 1, false, cursor);
+      // Without further conditions every merged id is a match: hand it over at once.
+      if ((!needsColumns || pending.length >= FIRST_CHUNK) && !flush()) return;
+    }
+    if (pending.length > 0) flush();
+  }
+
+  private memberOf(selection: SeriesSelection): Uint8Array | null {
+    if (selection.all) return null;
+    const member = new Uint8Array(this.registry.bound);
+    for (const id of selection.ids) member[id] = 1;
+    return member;
+  }
+
+  /** Records with since <= timestamp < until, from the cells of all records (whole hours, an upper bound). */
+  private estimateTime(since: number, until: number): number {
+    let n = 0;
+    this.rollup.all.forEach(
+      Math.floor(since / HOUR),
+      Math.ceil(Math.min(until, NO_UPPER_BOUND) / HOUR),
+      (_h, count) => {
+        n += count;
+      },
+    );
+    return n;
+  }
+}
+
+interface MergeCursor {
+  series: number;
+  /** The label set's next ids, descending, contiguous: nothing between them is unknown. */
+  buffer: number[];
+  /** Older ids than the buffer's may exist. */
+  more: boolean;
+  fetches: number;
+}
+interface HeapEntry {
+  head: number;
+  exact: boolean;
+  cursor: MergeCursor;
+}
+
+/** A binary max-heap on `head`; an inexact head (an upper bound) sorts before an exact one of the same value. */
+class MaxHeap {
+  private readonly items: HeapEntry[] = [];
+  get size(): number {
+    return this.items.length;
+  }
+  push(head: number, exact: boolean, cursor: MergeCursor): void {
+    const items = this.items;
+    items.push({ head, exact, cursor });
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!greater(items[i] as HeapEntry, items[parent] as HeapEntry)) break;
+      [items[i], items[parent]] = [items[parent] as HeapEntry, items[i] as HeapEntry];
+      i = parent;
+    }
+  }
+  pop(): HeapEntry | undefined {
+    const items = this.items;
+    const top = items[0];
+    const last = items.pop();
+    if (items.length > 0 && last) {
+      items[0] = last;
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        const right = left + 1;
+        let best = i;
+        if (left < items.length && greater(items[left] as HeapEntry, items[best] as HeapEntry)) best = left;
+        if (right < items.length && greater(items[right] as HeapEntry, items[best] as HeapEntry)) best = right;
+        if (best === i) break;
+        [items[i], items[best]] = [items[best] as HeapEntry, items[i] as HeapEntry];
+        i = best;
+      }
+    }
+    return top;
+  }
+}
+const greater = (a: HeapEntry, b: HeapEntry) => a.head > b.head || (a.head === b.head && !a.exact && b.exact);
+
+/** The conditions a driver does not guarantee, checked on each candidate. */
+function candidateCheck(filter: Filter, member: Uint8Array | null, driver: Driver): (c: Candidate) => boolean {
+  const { since, until, task_id: task } = filter;
+  const needle = filter.q === undefined ? undefined : asciiLower(filter.q);
+  const labels = driver === 'merge' ? null : member;
+  return (c) =>
+    (labels === null || labels[c[SERIES] as number] === 1) &&
+    (since === undefined || (c[TIMESTAMP] as number) >= since) &&
+    (until === undefined || (c[TIMESTAMP] as number) < until) &&
+    (task === undefined || c[TASK] === task) &&
+    (needle === undefined ||
+      asciiLower(c[DETAIL] as string).includes(needle) ||
+      (c[ERROR] !== null && asciiLower(c[ERROR] as string).includes(needle)));
+}
+
+/**
+ * FTS5 with detail=none has no positions: a query is the AND of the needle's trigrams, a
+ * superset of the matches, which the candidate check narrows exactly. Trigrams are matched
+ * case-insensitively by the index (Unicode folding, broader than the ASCII rule, so nothing is missed).
+ */
+function trigramQuery(q: string): string {
+  const chars = [...q];
+  const grams = new Set<string>();
+  for (let i = 0; i + MIN_TRIGRAM_CHARS <= chars.length; i++) grams.add(chars.slice(i, i + MIN_TRIGRAM_CHARS).join(''));
+  return [...grams].map((gram) => `"${gram.replaceAll('"', '""')}"`).join(' AND ');
+}
+
+function prepare(db: Database) {
+  const raw = (sql: string) => db.prepare(sql).raw();
+  const pluck = (sql: string) => db.prepare(sql).pluck();
+  const walk = [raw(wherePk(PLAIN, '')), raw(wherePk(WITH_TEXT, ''))] as const;
+  const task = [
+    raw(wherePk(PLAIN, 'task_id = ? AND', 'INDEXED BY activity_log_by_task')),
+    raw(wherePk(WITH_TEXT, 'task_id = ? AND', 'INDEXED BY activity_log_by_task')),
+  ] as const;
+  const byIds = (columns: string) =>
+    raw(`SELECT ${columns} FROM activity_log WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id DESC`);
+  const candidates = [byIds(PLAIN), byIds(WITH_TEXT)] as const;
+  return {
+    walk: (withText: boolean) => walk[withText ? 1 : 0],
+    task: (withText: boolean) => task[withText ? 1 : 0],
+    candidatesById: (withText: boolean) => candidates[withText ? 1 : 0],
+    byIds: byIds(ROW_SELECT),
+    newestOf: pluck(
+      'SELECT id FROM activity_log INDEXED BY activity_log_by_series WHERE series_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
+    ),
+    taskCount: pluck(
+      `SELECT count(*) FROM (SELECT 1 FROM activity_log INDEXED BY activity_log_by_task
+         WHERE task_id = ? AND id < ? AND id >= ? LIMIT ${TASK_COUNT_CAP})`,
+    ),
+    textCandidates: pluck(
+      'SELECT rowid FROM activity_text WHERE activity_text MATCH ? AND rowid < ? AND rowid >= ? ORDER BY rowid DESC LIMIT ?',
+    ),
+    between: raw(
+      'SELECT series_id, timestamp FROM activity_log INDEXED BY activity_log_by_time WHERE timestamp >= ? AND timestamp < ?',
+    ),
+    highest: pluck("SELECT seq FROM sqlite_sequence WHERE name = 'activity_log'"),
+    latestIn: pluck('SELECT max(timestamp) FROM activity_log WHERE timestamp >= ? AND timestamp < ?'),
+    latestInOf: pluck(
+      'SELECT max(timestamp) FROM activity_log INDEXED BY activity_log_by_time WHERE timestamp >= ? AND timestamp < ? AND series_id = ?',
+    ),
+  };
+}
+
+/** Newest first below an upper bound and from a lower bound, `limit` at a time. */
+const wherePk = (columns: string, condition: string, index = '') =>
+  `SELECT ${columns} FROM activity_log ${index} WHERE ${condition} id < ? AND id >= ? ORDER BY id DESC LIMIT ?`;

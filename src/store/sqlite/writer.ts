@@ -1,0 +1,267 @@
+import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
+import { LABEL_FIELDS } from '../../domain/fields.js';
+import { CellList, hourOf, hourRange, periodOf } from '../cells.js';
+import { ALL, ZONE_BLOCK } from '../rollup.js';
+import { type Labels, labelKey, labelsOf } from '../series.js';
+import { INSERT_COLUMNS, insertValues } from '../sql/records.js';
+import type { AddOutcome, WriteOp, WriteResult } from '../write/ops.js';
+import { migrate } from './schema.js';
+
+/** A change the main thread applies to its in-memory roll-up after the commit, in order. */
+export type Change =
+  | { kind: 'add'; id: number; series: number; timestamp: number }
+  | { kind: 'remove'; id: number; series: number; timestamp: number }
+  | { kind: 'wipe' };
+
+export interface BatchOutcome {
+  results: WriteResult[];
+  changes: Change[];
+  /** Label sets created by this batch, to register. */
+  series: [number, Labels][];
+}
+
+/** Records indexed for text, and records folded into the persisted cells, per background step. */
+const TEXT_STEP = 2_000;
+const ROLLUP_STEP = 5_000;
+
+export interface Watermarks {
+  /** Records up to this id are in the text index. */
+  text: number;
+  /** Records up to this id are in the persisted cells and zone map. */
+  rollup: number;
+}
+
+/**
+ * The write side of the SQLite store: its own connection, every write transaction, and the
+ * background step that keeps the deferred structures (the text index, the persisted hour cells
+ * and the zone map) up to date in large batches (docs/decisions.md, "Store design, schema 2").
+ */
+export class SqliteWriter {
+  readonly db: Database;
+  private readonly series = new Map<string, number>();
+  private readonly statements: ReturnType<typeof prepare>;
+  watermarks: Watermarks;
+
+  constructor(file: string) {
+    this.db = new BetterSqlite3(file);
+    this.db.pragma('journal_mode = WAL');
+    // FULL: a commit is fsynced before it returns, so an acknowledged write survives power loss.
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    migrate(this.db);
+    this.statements = prepare(this.db);
+    for (const row of this.db
+      .prepare(`SELECT id, ${LABEL_FIELDS.join(', ')} FROM series`)
+      .raw()
+      .all() as unknown[][]) {
+      this.series.set(labelKey(row.slice(1) as string[]), row[0] as number);
+    }
+    this.watermarks = this.readWatermarks();
+  }
+
+  /** Applies a batch in one transaction; throws (and commits nothing) if any op fails. */
+  apply(ops: readonly WriteOp[]): BatchOutcome {
+    const created: [number, Labels][] = [];
+    try {
+      return this.db
+        .transaction(() => {
+          const changes: Change[] = [];
+          const results = ops.map((op) => this.applyOne(op, changes, created));
+          return { results, changes, series: created };
+        })
+        .immediate();
+    } catch (error) {
+      // The transaction rolled back: forget the label sets it had created.
+      for (const [, labels] of created) this.series.delete(labelKey(labels));
+      throw error;
+    }
+  }
+
+  private applyOne(op: WriteOp, changes: Change[], created: [number, Labels][]): WriteResult {
+    const s = this.statements;
+    switch (op.kind) {
+      case 'add': {
+        const series = this.seriesOf(labelsOf(op.record), created);
+        const info = s.insert.run(...insertValues(op.record, series));
+        if (info.changes === 0) {
+          // The event_id is taken: the first write wins, this one is a duplicate.
+          return { id: s.byEvent.get(op.record.event_id) as number, duplicate: true } satisfies AddOutcome;
+        }
+        const id = Number(info.lastInsertRowid);
+        changes.push({ kind: 'add', id, series, timestamp: op.record.timestamp });
+        return { id, duplicate: false } satisfies AddOutcome;
+      }
+      case 'delete':
+        return this.deleteOne(op.id, changes);
+      case 'deleteIds': {
+        let deleted = 0;
+        for (const id of op.ids) if (this.deleteOne(id, changes)) deleted++;
+        return deleted;
+      }
+      case 'deleteAll':
+        s.deleteAll.run();
+        s.textDeleteAll.run();
+        s.cellsDeleteAll.run();
+        s.zonesDeleteAll.run();
+        changes.push({ kind: 'wipe' });
+        return undefined;
+    }
+  }
+
+  private deleteOne(id: number, changes: Change[]): boolean {
+    const s = this.statements;
+    const row = s.deleteOne.get(id) as [number, number, string, string | null] | undefined;
+    if (!row) return false;
+    const [series, timestamp, detail, error] = row;
+    if (id <= this.watermarks.text) s.textDelete.run(id, detail, error);
+    if (id <= this.watermarks.rollup) {
+      // The persisted cells include this record: take it out in the same transaction.
+      for (const target of [series, ALL]) this.uncount(target, timestamp);
+    }
+    changes.push({ kind: 'remove', id, series, timestamp });
+    return true;
+  }
+
+  private uncount(series: number, timestamp: number): void {
+    const s = this.statements;
+    const hour = hourOf(timestamp);
+    const period = periodOf(hour);
+    const blob = s.cellsGet.get(series, period) as Buffer | undefined;
+    if (!blob) return;
+    const cells = CellList.fromPeriods([blob]);
+    if (cells.remove(timestamp)) {
+      const [from, to] = hourRange(hour);
+      const latest = (series === ALL ? s.latestInHour.get(from, to) : s.latestInHourOf.get(from, to, series)) as
+        | number
+        | null;
+      if (latest !== null) cells.setLatest(hour, latest);
+    }
+    const bytes = cells.periodBytes(period);
+    if (bytes) s.cellsPut.run(series, period, bytes);
+    else s.cellsDelete.run(series, period);
+  }
+
+  private seriesOf(labels: Labels, created: [number, Labels][]): number {
+    const key = labelKey(labels);
+    let id = this.series.get(key);
+    if (id === undefined) {
+      id = Number(this.statements.insertSeries.run(...labels).lastInsertRowid);
+      this.series.set(key, id);
+      created.push([id, labels]);
+    }
+    return id;
+  }
+
+  /**
+   * One bounded step of deferred work, each part in its own short transaction so that writes
+   * wait at most a few milliseconds. Returns true while more remains.
+   */
+  maintain(): boolean {
+    const newest = (this.statements.newest.get() as number | null) ?? 0;
+    const { text, rollup } = this.watermarks;
+    if (text < newest) this.indexText(text, Math.min(newest, text + TEXT_STEP));
+    if (rollup < newest) this.foldRollup(rollup, Math.min(newest, rollup + ROLLUP_STEP));
+    return this.watermarks.text < newest || this.watermarks.rollup < newest;
+  }
+
+  private indexText(from: number, to: number): void {
+    const s = this.statements;
+    this.db
+      .transaction(() => {
+        s.textIndex.run(from, to);
+        s.setWatermark.run(to, 'text');
+      })
+      .immediate();
+    this.watermarks.text = to;
+  }
+
+  private foldRollup(from: number, to: number): void {
+    const s = this.statements;
+    this.db
+      .transaction(() => {
+        const added = new Map<string, { series: number; period: number; timestamps: number[] }>();
+        const zones = new Map<number, [number, number]>();
+        for (const [id, series, timestamp] of s.recordsBetween.all(from, to) as [number, number, number][]) {
+          const period = periodOf(hourOf(timestamp));
+          for (const target of [series, ALL]) {
+            const key = `${target}:${period}`;
+            let entry = added.get(key);
+            if (!entry) {
+              entry = { series: target, period, timestamps: [] };
+              added.set(key, entry);
+            }
+            entry.timestamps.push(timestamp);
+          }
+          const block = Math.floor(id / ZONE_BLOCK);
+          const zone = zones.get(block);
+          if (!zone) zones.set(block, [timestamp, timestamp]);
+          else {
+            if (timestamp < zone[0]) zone[0] = timestamp;
+            if (timestamp > zone[1]) zone[1] = timestamp;
+          }
+        }
+        for (const { series, period, timestamps } of added.values()) {
+          const blob = s.cellsGet.get(series, period) as Buffer | undefined;
+          const cells = CellList.fromPeriods(blob ? [blob] : []);
+          for (const timestamp of timestamps) cells.add(timestamp);
+          s.cellsPut.run(series, period, cells.periodBytes(period));
+        }
+        for (const [block, [min, max]] of zones) s.zonePut.run(block, min, max);
+        s.setWatermark.run(to, 'rollup');
+      })
+      .immediate();
+    this.watermarks.rollup = to;
+  }
+
+  private readWatermarks(): Watermarks {
+    const rows = this.db.prepare('SELECT name, id FROM watermarks').raw().all() as [string, number][];
+    const map = new Map(rows);
+    return { text: map.get('text') ?? 0, rollup: map.get('rollup') ?? 0 };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function prepare(db: Database) {
+  const one = (sql: string): Statement => db.prepare(sql);
+  const pluck = (sql: string): Statement => db.prepare(sql).pluck();
+  return {
+    insertSeries: one(
+      `INSERT INTO series (${LABEL_FIELDS.join(', ')}) VALUES (${LABEL_FIELDS.map(() => '?').join(', ')})`,
+    ),
+    // A repeated event_id inserts nothing (the partial unique index): the caller looks up the first.
+    insert: one(
+      `INSERT INTO activity_log (${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map(() => '?').join(', ')})
+       ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO NOTHING`,
+    ),
+    byEvent: pluck('SELECT id FROM activity_log WHERE event_id = ?'),
+    deleteOne: one('DELETE FROM activity_log WHERE id = ? RETURNING series_id, timestamp, action_detail, error').raw(),
+    deleteAll: one('DELETE FROM activity_log'),
+    textDelete: one(
+      "INSERT INTO activity_text (activity_text, rowid, action_detail, error) VALUES ('delete', ?, ?, ?)",
+    ),
+    textDeleteAll: one("INSERT INTO activity_text (activity_text) VALUES ('delete-all')"),
+    textIndex: one(
+      `INSERT INTO activity_text (rowid, action_detail, error)
+       SELECT id, action_detail, error FROM activity_log WHERE id > ? AND id <= ? ORDER BY id`,
+    ),
+    newest: pluck('SELECT max(id) FROM activity_log'),
+    recordsBetween: one('SELECT id, series_id, timestamp FROM activity_log WHERE id > ? AND id <= ?').raw(),
+    cellsGet: pluck('SELECT cells FROM rollup_cells WHERE series_id = ? AND period = ?'),
+    cellsPut: one('INSERT OR REPLACE INTO rollup_cells (series_id, period, cells) VALUES (?, ?, ?)'),
+    cellsDelete: one('DELETE FROM rollup_cells WHERE series_id = ? AND period = ?'),
+    cellsDeleteAll: one('DELETE FROM rollup_cells'),
+    latestInHour: pluck('SELECT max(timestamp) FROM activity_log WHERE timestamp >= ? AND timestamp < ?'),
+    latestInHourOf: pluck(
+      'SELECT max(timestamp) FROM activity_log WHERE timestamp >= ? AND timestamp < ? AND series_id = ?',
+    ),
+    zonePut: one(
+      `INSERT INTO zone_map (block, min_ts, max_ts) VALUES (?, ?, ?)
+       ON CONFLICT (block) DO UPDATE SET min_ts = min(min_ts, excluded.min_ts), max_ts = max(max_ts, excluded.max_ts)`,
+    ),
+    zonesDeleteAll: one('DELETE FROM zone_map'),
+    setWatermark: one('UPDATE watermarks SET id = ? WHERE name = ?'),
+  };
+}
