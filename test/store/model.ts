@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { FILTER_FIELDS, type Filter } from '../../src/domain/filter.js';
-import type { ActivityRecord, NewRecord } from '../../src/domain/record.js';
+import type { ActivityRecord, NewRecord } from '../../src/domain/fields.js';
+import { type Filter, matches } from '../../src/domain/filter.js';
+import { type GroupKey, groupObjects } from '../../src/domain/stats.js';
+import { parseTimeZone } from '../../src/domain/time-zone.js';
 import type { Store } from '../../src/store/store.js';
+import { expectedStats, selectRecords } from '../helpers/oracle.js';
 
 /** The whole truth about a store, kept in memory: what every answer is checked against. */
 interface Model {
@@ -10,43 +13,64 @@ interface Model {
   highestId: number;
 }
 
-const matches = (record: NewRecord, filter: Filter) =>
-  FILTER_FIELDS.every((field) => filter[field] === undefined || record[field] === filter[field]);
-const newestFirst = (records: ActivityRecord[]) => [...records].sort((a, b) => b.id - a.id);
-
 type Command = fc.AsyncCommand<Model, Store>;
 
-const value = (values: string[]) => fc.constantFrom(...values);
-const recordArb: fc.Arbitrary<NewRecord> = fc.record({
-  platform: value(['tiktok', 'instagram', 'TikTok']),
-  serial: value(['s1', 's2', 's3']),
-  action_type: value(['post', 'follow']),
-  action_detail: fc.string({ maxLength: 20 }),
-  username: fc.string({ maxLength: 10 }),
-  timestamp: fc.integer({ min: 0, max: 2_000_000_000 }),
-});
-const filterArb: fc.Arbitrary<Filter> = fc.record(
+const T0 = 1_792_886_400;
+const value = <T>(values: T[]) => fc.constantFrom(...values);
+const recordArb: fc.Arbitrary<NewRecord> = fc.record(
   {
-    platform: value(['tiktok', 'instagram', 'TikTok', 'none']),
+    platform: value(['tiktok', 'instagram', 'TikTok']),
     serial: value(['s1', 's2', 's3']),
     action_type: value(['post', 'follow']),
+    action_detail: fc.oneof(fc.string({ maxLength: 12 }), value(['Captcha!', 'captcha', 'Ärger'])),
+    username: value(['', 'u1', 'u2']),
+    timestamp: fc.integer({ min: T0 - 7200, max: T0 + 7200 }),
+    status: value(['success', 'failed', 'skipped'] as const),
+    error: value(['CAPTCHA', 'timeout']),
+    task_id: value(['t1', 't2']),
+    duration_ms: fc.nat({ max: 1000 }),
+    event_id: value(['e1', 'e2', 'e3']),
   },
-  { requiredKeys: [] },
+  { requiredKeys: ['platform', 'serial', 'action_type', 'action_detail', 'username', 'timestamp'] },
 );
+const filterArb: fc.Arbitrary<Filter> = fc
+  .record(
+    {
+      platform: value(['tiktok', 'instagram', 'TikTok', 'none']),
+      serial: value(['s1', 's2', 's3']),
+      action_type: value(['post', 'follow']),
+      username: value(['u1', 'u2']),
+      status: value(['success', 'failed', 'skipped']),
+      task_id: value(['t1', 't2']),
+      since: fc.integer({ min: T0 - 7200, max: T0 + 7200 }),
+      until: fc.integer({ min: T0 - 3600, max: T0 + 9000 }),
+      q: value(['captcha', 'CAPTCHA', 'ä', 'timeout']),
+    },
+    { requiredKeys: [] },
+  )
+  .filter((f) => f.since === undefined || f.until === undefined || f.since <= f.until);
 
 class Add implements Command {
   constructor(readonly records: NewRecord[]) {}
   check = () => true;
   async run(model: Model, store: Store) {
     // Submitted together: they share a group-commit batch.
-    const ids = await Promise.all(this.records.map((record) => store.add(record)));
-    for (const [i, id] of ids.entries()) {
+    const outcomes = await Promise.all(this.records.map((record) => store.add(record)));
+    for (const [i, { id, duplicate }] of outcomes.entries()) {
+      const record = this.records[i] as NewRecord;
+      const first =
+        record.event_id === undefined ? undefined : model.records.find((r) => r.event_id === record.event_id);
+      if (first) {
+        assert.deepEqual({ id, duplicate }, { id: first.id, duplicate: true });
+        continue;
+      }
+      assert.equal(duplicate, false);
       assert.ok(id > model.highestId, `id ${id} must exceed every earlier id (${model.highestId})`);
       model.highestId = id;
-      model.records.push({ id, ...(this.records[i] as NewRecord) });
+      model.records.push({ id, ...record } as ActivityRecord);
     }
   }
-  toString = () => `add(${this.records.length})`;
+  toString = () => `add(${JSON.stringify(this.records)})`;
 }
 
 class List implements Command {
@@ -58,28 +82,33 @@ class List implements Command {
   ) {}
   check = () => true;
   async run(model: Model, store: Store) {
-    const candidates = newestFirst(model.records.filter((r) => matches(r, this.filter)));
     const beforeId = this.cursorFromNewest === null ? undefined : model.highestId + 1 - this.cursorFromNewest;
-    const expected = candidates
+    const expected = selectRecords(model.records, this.filter)
       .filter((r) => beforeId === undefined || r.id < beforeId)
       .slice(this.offset, this.offset + this.limit);
-    const page = await store.list(this.filter, {
-      limit: this.limit,
-      offset: this.offset,
-      ...(beforeId !== undefined ? { beforeId } : {}),
-    });
-    assert.deepEqual(page, expected);
+    const page = { limit: this.limit, offset: this.offset, ...(beforeId !== undefined ? { beforeId } : {}) };
+    assert.deepEqual(await store.list(this.filter, page), expected);
   }
   toString = () => `list(${JSON.stringify(this.filter)}, ${this.limit}, ${this.offset}, ${this.cursorFromNewest})`;
 }
 
-class Count implements Command {
-  constructor(readonly filter: Filter) {}
+class Stats implements Command {
+  constructor(
+    readonly filter: Filter,
+    readonly groupBy: GroupKey[],
+    readonly tz: string,
+  ) {}
   check = () => true;
   async run(model: Model, store: Store) {
+    const zone = parseTimeZone(this.tz);
+    const result = await store.stats(this.filter, { groupBy: this.groupBy, zone, limit: 1000 });
+    assert.deepEqual(
+      { total: result.total, truncated: result.truncated, groups: groupObjects(result, this.groupBy) },
+      expectedStats(model.records, this.filter, this.groupBy, zone, 1000),
+    );
     assert.equal(await store.count(this.filter), model.records.filter((r) => matches(r, this.filter)).length);
   }
-  toString = () => `count(${JSON.stringify(this.filter)})`;
+  toString = () => `stats(${JSON.stringify(this.filter)}, ${this.groupBy}, ${this.tz})`;
 }
 
 class Delete implements Command {
@@ -96,6 +125,17 @@ class Delete implements Command {
   toString = () => `delete(${this.pick})`;
 }
 
+class DeleteMatching implements Command {
+  constructor(readonly filter: Filter) {}
+  check = () => Object.keys(this.filter).length > 0;
+  async run(model: Model, store: Store) {
+    const gone = model.records.filter((r) => matches(r, this.filter));
+    assert.equal(await store.deleteMatching(this.filter), gone.length);
+    model.records = model.records.filter((r) => !matches(r, this.filter));
+  }
+  toString = () => `deleteMatching(${JSON.stringify(this.filter)})`;
+}
+
 class DeleteAll implements Command {
   check = () => true;
   async run(model: Model, store: Store) {
@@ -104,6 +144,12 @@ class DeleteAll implements Command {
   }
   toString = () => 'deleteAll()';
 }
+
+const groupByArb = fc.oneof(
+  fc.constant([] as GroupKey[]),
+  fc.constantFrom<GroupKey>('platform', 'serial', 'status', 'task_id', 'day', 'hour').map((k) => [k]),
+  fc.constantFrom<GroupKey[]>(['hour', 'status'], ['serial', 'day'], ['username', 'task_id']),
+);
 
 export const commands = [
   fc.array(recordArb, { minLength: 1, maxLength: 8 }).map((records) => new Add(records)),
@@ -115,8 +161,11 @@ export const commands = [
       fc.option(fc.integer({ min: 0, max: 20 })),
     )
     .map(([filter, limit, offset, cursor]) => new List(filter, limit, offset, cursor)),
-  filterArb.map((filter) => new Count(filter)),
+  fc
+    .tuple(filterArb, groupByArb, value(['UTC', 'Europe/Amsterdam', '+05:30']))
+    .map(([filter, groupBy, tz]) => new Stats(filter, groupBy, tz)),
   fc.nat({ max: 50 }).map((pick) => new Delete(pick)),
+  filterArb.map((filter) => new DeleteMatching(filter)),
   fc.constant(new DeleteAll()),
 ];
 

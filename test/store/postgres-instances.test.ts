@@ -98,7 +98,7 @@ describe('three actlog instances on one PostgreSQL database', { skip: unavailabl
       const answer = await postJson(instance.api, body);
       assert.equal(answer.status, 400, answer.text);
       assert.equal(answer.body.code, 40001);
-      assert.match(answer.body.message, /must not contain NUL characters or unpaired surrogates/);
+      assert.match(answer.body.message, /must not contain (NUL characters|unpaired surrogates)/);
     }
     const filter = await call(`${instance.api}?serial=%00`);
     assert.equal(filter.body.code, 40001);

@@ -1,64 +1,102 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import Database from 'better-sqlite3';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { aRecord } from '../helpers/records.js';
+import { selectRecords } from '../helpers/oracle.js';
+import { aRecord, mixedRecords } from '../helpers/records.js';
 import { tempDir } from '../helpers/temp.js';
+import { addAll } from './contract.js';
+
+const watermarks = (file: string) => {
+  const db = new Database(file, { readonly: true });
+  try {
+    return Object.fromEntries(db.prepare('SELECT name, id FROM watermarks').raw().all() as [string, number][]);
+  } finally {
+    db.close();
+  }
+};
 
 describe('SQLite store specifics', () => {
-  it('keeps counts exact when another connection writes the same file', async () => {
+  it('refuses a second store on the same file while the first is open, and allows it after', async () => {
     const dir = tempDir();
-    const file = join(dir.path, 'shared.db');
-    // Checked on every read here; the server checks every EXTERNAL_WRITE_CHECK_MS.
-    const a = SqliteStore.open(file, { externalWriteCheckMs: 0 });
-    const b = SqliteStore.open(file, { externalWriteCheckMs: 0 });
+    const file = join(dir.path, 'owned.db');
+    const first = SqliteStore.open(file);
     try {
-      await a.add(aRecord());
-      assert.equal(await a.count({ platform: 'tiktok' }), 1); // now cached in a
-      await b.add(aRecord());
-      await b.add(aRecord({ platform: 'instagram' }));
-      assert.equal(await a.count({ platform: 'tiktok' }), 2);
-      assert.equal(await a.count({}), 3);
-      await b.deleteAll();
-      assert.equal(await a.count({ platform: 'tiktok' }), 0);
-      await a.add(aRecord());
-      assert.equal(await b.count({}), 1);
-      assert.equal(await a.count({}), 1);
+      assert.throws(() => SqliteStore.open(file), /in use by another actlog process/);
+      await first.add(aRecord());
     } finally {
-      await a.close();
-      await b.close();
+      await first.close();
+    }
+    const second = SqliteStore.open(file);
+    try {
+      assert.equal(await second.count({}), 1);
+    } finally {
+      await second.close();
       dir.remove();
     }
   });
 
-  it("notices another connection's writes within the check interval", async () => {
+  it('answers exactly before and after the background step folds records into the text index and cells', async () => {
     const dir = tempDir();
-    const file = join(dir.path, 'interval.db');
-    const a = SqliteStore.open(file, { externalWriteCheckMs: 100 });
-    const b = SqliteStore.open(file);
+    const file = join(dir.path, 'deferred.db');
+    let store = SqliteStore.open(file);
     try {
-      assert.equal(await a.count({}), 0);
-      await b.add(aRecord());
-      await new Promise((resolve) => setTimeout(resolve, 150));
-      assert.equal(await a.count({}), 1);
+      // Bulk load and close before any background step has run: everything is above the watermarks.
+      const records = mixedRecords(300);
+      store.importBatch(records);
+      await store.close();
+      assert.deepEqual(watermarks(file), { text: 0, rollup: 0 });
+      store = SqliteStore.open(file);
+      const all = await store.list({}, { limit: 1000, offset: 0 });
+      const before = {
+        q: await store.list({ q: 'captcha' }, { limit: 1000, offset: 0 }),
+        count: await store.count({ status: 'failed' }),
+      };
+      assert.deepEqual(before.q, selectRecords(all, { q: 'captcha' }));
+      assert.equal(before.count, all.filter((r) => r.status === 'failed').length);
+      store.catchUp();
+      const highest = Math.max(...all.map((r) => r.id));
+      assert.deepEqual(watermarks(file), { text: highest, rollup: highest });
+      assert.deepEqual(await store.list({ q: 'captcha' }, { limit: 1000, offset: 0 }), before.q);
+      // Deleting below the watermarks takes the record out of the text index and the persisted cells.
+      const victim = before.q[0];
+      assert.ok(victim);
+      assert.equal(await store.delete(victim.id), true);
+      await store.close();
+      store = SqliteStore.open(file);
+      assert.deepEqual(await store.list({ q: 'captcha' }, { limit: 1000, offset: 0 }), before.q.slice(1));
+      assert.equal(await store.count({}), all.length - 1);
     } finally {
-      await a.close();
-      await b.close();
+      await store.close();
       dir.remove();
     }
   });
 
   it('counts records loaded in bulk like records added one by one', async () => {
     const dir = tempDir();
-    const store = SqliteStore.open(join(dir.path, 'bulk.db'));
+    const bulk = SqliteStore.open(join(dir.path, 'bulk.db'));
+    const single = SqliteStore.open(join(dir.path, 'single.db'));
     try {
-      assert.equal(await store.count({ serial: 'x' }), 0);
-      store.importBatch([aRecord({ serial: 'x' }), aRecord({ serial: 'x', action_type: 'follow' }), aRecord()]);
-      assert.equal(await store.count({ serial: 'x' }), 2);
-      assert.equal(await store.count({ serial: 'x', action_type: 'follow' }), 1);
-      assert.equal(await store.count({}), 3);
+      const records = mixedRecords(80);
+      bulk.importBatch(records);
+      await addAll(single, records);
+      for (const filter of [
+        {},
+        { serial: 's1' },
+        { status: 'failed' as const },
+        { q: 'ärger' },
+        { since: 1_792_886_400 },
+      ]) {
+        assert.equal(await bulk.count(filter), await single.count(filter), JSON.stringify(filter));
+        assert.deepEqual(
+          await bulk.list(filter, { limit: 1000, offset: 0 }),
+          await single.list(filter, { limit: 1000, offset: 0 }),
+        );
+      }
     } finally {
-      await store.close();
+      await bulk.close();
+      await single.close();
       dir.remove();
     }
   });
