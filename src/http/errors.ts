@@ -12,7 +12,8 @@ import { describeValidationError } from './validation.js';
  */
 export function registerErrorHandling(app: FastifyInstance, bodyLimit: number, metrics: Metrics): void {
   app.setErrorHandler((error: unknown, request, reply) => {
-    const { status, code, message } = classify(error, bodyLimit);
+    // A route may allow more than the server's default (the batch endpoint: 16 MiB).
+    const { status, code, message } = classify(error, request.routeOptions.bodyLimit ?? bodyLimit);
     if (error instanceof StoreError) metrics.storeError();
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     return reply.status(status).send(failure(code, message));

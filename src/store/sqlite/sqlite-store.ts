@@ -4,15 +4,17 @@ import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { AppError, StoreError } from '../../domain/errors.js';
 import { type ActivityRecord, LABEL_FIELDS, type NewRecord } from '../../domain/fields.js';
 import type { Filter, Page } from '../../domain/filter.js';
+import { orderedRecord } from '../../domain/record.js';
 import type { StatsQuery, StatsResult } from '../../domain/stats.js';
 import { parseTimeZone } from '../../domain/time-zone.js';
 import { CellList, hourRange } from '../cells.js';
+import { type ChangeEvent, ChangeFeed } from '../changes.js';
 import { ALL, RecentIds, Rollup } from '../rollup.js';
 import { SeriesRegistry, type SeriesSelection } from '../series.js';
 import { type RecordRow, rowToJson, rowToRecord } from '../sql/records.js';
 import { computeStats, type StatsSource } from '../stats.js';
-import type { Store } from '../store.js';
-import { BatchedWrites, type WriteOp, type WriteResult } from '../write/ops.js';
+import type { RowRenderer, Store } from '../store.js';
+import { BatchedWrites, OpFailed, type WriteOp, type WriteResult } from '../write/ops.js';
 import { SqliteReads } from './reads.js';
 import { type BatchOutcome, SqliteWriter } from './writer.js';
 
@@ -29,6 +31,7 @@ const RING_WARM_STEP = 200;
  */
 export class SqliteStore extends BatchedWrites implements Store {
   readonly description: string;
+  readonly changes = new ChangeFeed();
   private readonly lock: Database;
   private readonly writer: SqliteWriter;
   private readonly db: Database;
@@ -102,8 +105,11 @@ export class SqliteStore extends BatchedWrites implements Store {
   protected applyBatch(ops: readonly WriteOp[]): WriteResult[] {
     const outcome = this.guard('write', () => this.writer.apply(ops));
     this.applyChanges(outcome);
+    this.changes.publish(this.events(ops, outcome));
     this.scheduleMaintenance();
-    return outcome.results;
+    return outcome.results.map((result) =>
+      result instanceof OpFailed ? new OpFailed(toStoreError(result.error, 'write')) : result,
+    );
   }
 
   /** Brings the in-memory roll-up up to a committed batch. */
@@ -126,6 +132,17 @@ export class SqliteStore extends BatchedWrites implements Store {
         }
       }
     }
+  }
+
+  /** The committed batch as the change feed tells it: every change in commit (and id) order. */
+  private events(ops: readonly WriteOp[], outcome: BatchOutcome): ChangeEvent[] {
+    if (this.changes.listening === 0) return [];
+    return outcome.changes.map((change): ChangeEvent => {
+      if (change.kind === 'wipe') return { kind: 'delete_all' };
+      if (change.kind === 'remove') return { kind: 'delete', id: change.id };
+      const { record } = ops[change.op] as Extract<WriteOp, { kind: 'add' }>;
+      return { kind: 'record', id: change.id, record: orderedRecord({ id: change.id, ...record } as ActivityRecord) };
+    });
   }
 
   /** Runs the writer's background steps between batches until it has caught up. */
@@ -162,6 +179,11 @@ export class SqliteStore extends BatchedWrites implements Store {
 
   private pageRows(filter: Filter, page: Page): RecordRow[] {
     return this.guard('read', () => this.reads.page(filter, page.offset, page.limit, page.beforeId));
+  }
+
+  async ascending<T>(filter: Filter, afterId: number, limit: number, render: RowRenderer<T>): Promise<T[]> {
+    const rows = this.guard('read', () => this.reads.ascending(filter, afterId, limit));
+    return rows.map((row) => render(row, this.labelsOf(row)));
   }
 
   private labelsOf(row: RecordRow) {

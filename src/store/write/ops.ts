@@ -1,6 +1,8 @@
 import type { NewRecord } from '../../domain/fields.js';
 import type { Filter } from '../../domain/filter.js';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit, type OpFailed } from './group-commit.js';
+
+export { OpFailed } from './group-commit.js';
 
 /** What adding a record did: its id, and whether a record with its event_id already existed. */
 export interface AddOutcome {
@@ -16,8 +18,11 @@ export type WriteOp =
   | { kind: 'deleteIds'; ids: readonly number[] }
   | { kind: 'deleteAll' };
 
-/** Per op, in order: the add's outcome, whether a record was deleted, how many were, nothing. */
-export type WriteResult = AddOutcome | boolean | number | undefined;
+/**
+ * Per op, in order: the add's outcome, whether a record was deleted, how many were, nothing,
+ * or OpFailed when that op alone failed (rolled back to its savepoint; the others committed).
+ */
+export type WriteResult = AddOutcome | boolean | number | undefined | OpFailed;
 
 /**
  * The write half of a store with group commit: every write becomes an op, and the ops of
