@@ -44,6 +44,12 @@ const stub: Store = {
   stats: async () => ({ total: 123_456, truncated: false, groups: [] }),
   delete: async () => true,
   deleteMatching: async () => 0,
+  deleteIds: async () => 0,
+  exclusive: async (_name, work) => {
+    await work();
+    return true;
+  },
+  compact: async () => undefined,
   deleteAll: async () => undefined,
   ping: async () => undefined,
   close: async () => undefined,

@@ -50,6 +50,15 @@ export interface Store {
   deleteMatching(filter: Filter): Promise<number>;
   /** Removes every record; the id sequence keeps counting. */
   deleteAll(): Promise<void>;
+  /** Deletes these ids (those that still exist) in one write transaction; returns how many went. */
+  deleteIds(ids: readonly number[]): Promise<number>;
+  /**
+   * Runs `work` unless another holder of `name` is running it (on PostgreSQL: across every
+   * instance, with an advisory lock); returns false when it was not run.
+   */
+  exclusive(name: string, work: () => Promise<void>): Promise<boolean>;
+  /** Gives space freed by deletes back in small steps (SQLite's incremental vacuum; a no-op where the database does it). */
+  compact(): Promise<void>;
   /** Resolves when the store can serve requests (used by readiness checks). */
   ping(): Promise<void>;
   close(): Promise<void>;

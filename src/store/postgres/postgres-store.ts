@@ -626,6 +626,29 @@ export class PostgresStore extends BatchedWrites implements Store {
     });
   }
 
+  async exclusive(name: string, work: () => Promise<void>): Promise<boolean> {
+    // A session lock on a connection of its own, so it is held exactly as long as the work runs.
+    const connection = await this.guard('read', () => this.sql.reserve());
+    try {
+      const key = `${this.channel}:${name}`;
+      const [row] = (await connection.unsafe('SELECT pg_try_advisory_lock(hashtext($1)) AS got', [key])) as unknown as [
+        { got: boolean },
+      ];
+      if (!row?.got) return false;
+      try {
+        await work();
+      } finally {
+        await connection.unsafe('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
+      }
+      return true;
+    } finally {
+      connection.release();
+    }
+  }
+
+  /** PostgreSQL's autovacuum makes the space of deleted rows reusable; nothing to do here. */
+  async compact(): Promise<void> {}
+
   async ping(): Promise<void> {
     await this.guard('read', async () => {
       await this.sql`SELECT 1`;

@@ -20,6 +20,8 @@ import { type BatchOutcome, SqliteWriter } from './writer.js';
 
 const UTC = parseTimeZone('UTC');
 
+/** Pages freed per compaction step (4 MiB with 4 KiB pages). */
+const COMPACT_PAGES = 1024;
 /** Label sets whose rings are loaded per background tick after start. */
 const RING_WARM_STEP = 200;
 
@@ -264,6 +266,22 @@ export class SqliteStore extends BatchedWrites implements Store {
   /** Runs the background steps until the text index and persisted cells are complete. */
   catchUp(): void {
     while (this.writer.maintain()) {}
+  }
+
+  /** One process owns the file (the lock), so any section is already exclusive. */
+  async exclusive(_name: string, work: () => Promise<void>): Promise<boolean> {
+    await work();
+    return true;
+  }
+
+  async compact(): Promise<void> {
+    // Small steps between write batches, so no write waits long behind it.
+    for (;;) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.closed) return;
+      await this.writes.drain();
+      if (this.guard('write', () => this.writer.vacuumStep(COMPACT_PAGES)) === 0) return;
+    }
   }
 
   async ping(): Promise<void> {

@@ -48,6 +48,11 @@ export class SqliteWriter {
     // FULL: a commit is fsynced before it returns, so an acknowledged write survives power loss.
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
+    // A new file returns the space of deleted records in steps (compact); it can only be set
+    // before the first table exists. Older files reuse freed pages for new records instead.
+    if (this.db.prepare("SELECT count(*) FROM sqlite_master").pluck().get() === 0) {
+      this.db.pragma('auto_vacuum = INCREMENTAL');
+    }
     migrate(this.db);
     this.statements = prepare(this.db);
     for (const row of this.db
@@ -234,6 +239,13 @@ export class SqliteWriter {
       })
       .immediate();
     this.watermarks.rollup = to;
+  }
+
+  /** Frees up to `pages` pages at the end of the file; returns how many free pages remain. */
+  vacuumStep(pages: number): number {
+    if (this.db.pragma('auto_vacuum', { simple: true }) !== 2) return 0;
+    this.db.pragma(`incremental_vacuum(${pages})`);
+    return this.db.pragma('freelist_count', { simple: true }) as number;
   }
 
   private readWatermarks(): Watermarks {

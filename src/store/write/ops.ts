@@ -47,6 +47,10 @@ export abstract class BatchedWrites {
     await this.writes.submit({ kind: 'deleteAll' });
   }
 
+  async deleteIds(ids: readonly number[]): Promise<number> {
+    return ids.length === 0 ? 0 : ((await this.writes.submit({ kind: 'deleteIds', ids })) as number);
+  }
+
   /**
    * Deletes the matching records in steps of DELETE_STEP, each its own transaction between
    * other writes. Only records that existed when it began are taken: under steady writes of
@@ -58,7 +62,7 @@ export abstract class BatchedWrites {
     for (;;) {
       const ids = await this.matchingIds(filter, DELETE_STEP, before);
       if (ids.length === 0) return deleted;
-      deleted += (await this.writes.submit({ kind: 'deleteIds', ids })) as number;
+      deleted += await this.deleteIds(ids);
       if (ids.length < DELETE_STEP) return deleted;
     }
   }
