@@ -15,15 +15,20 @@ export interface CliProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs `actlog <args>` to completion. */
-export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
+/**
+ * Runs `actlog <args>` to completion. A command still running after `timeoutMs` is killed
+ * and reported with code null, so a hang fails its test instead of stalling the run.
+ */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000) {
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const [code] = await once(child, 'exit');
-  return { code: code as number, stdout, stderr };
+  clearTimeout(timer);
+  return { code: code as number | null, stdout, stderr };
 }
 
 /** Starts `actlog serve <args>` and resolves once it prints its ready line. */

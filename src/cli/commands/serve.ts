@@ -1,8 +1,26 @@
 import { pino } from 'pino';
-import type { ServeConfig } from '../config.js';
-import { isLoopbackHost } from '../http/access.js';
-import { buildApp } from '../http/app.js';
-import { openStore } from '../store/open.js';
+import { resolveServeConfig, SERVER_OPTIONS, type ServeConfig, STORE_OPTIONS } from '../../config.js';
+import { isLoopbackHost } from '../../http/access.js';
+import { buildApp } from '../../http/app.js';
+import { openStore } from '../../store/open.js';
+import { type Command, RUNNING } from '../command.js';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the Activity Log API server',
+  description: `Runs the Activity Log API. Flags win over environment variables, which win over defaults.
+Prints one line with the URL when ready; logs requests as JSON on stderr.
+SIGINT or SIGTERM: stop taking requests, finish those in flight, close the database, exit 0.`,
+  options: [
+    { title: 'Server options', options: SERVER_OPTIONS },
+    { title: 'Store options', options: STORE_OPTIONS },
+  ],
+  async run({ flags, env }) {
+    const config = resolveServeConfig(flags, env);
+    await serve(config);
+    return RUNNING;
+  },
+};
 
 const formatUrl = (host: string, port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
@@ -11,7 +29,7 @@ const formatUrl = (host: string, port: number) => `http://${host.includes(':') ?
  * requests in flight finish, closes the store and exits 0. Logs go to stderr as JSON;
  * stdout carries only the ready line, so scripts can read the URL from it.
  */
-export async function serve(config: ServeConfig): Promise<void> {
+async function serve(config: ServeConfig): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, pino.destination(2));
   const store = await openStore(config);
   const app = await buildApp({
