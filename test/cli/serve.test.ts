@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import net from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCli, startCli } from '../helpers/cli.js';
@@ -149,5 +150,51 @@ describe('actlog CLI', () => {
     const storedIds = new Set(stored.body.data.map((r: { id: number }) => r.id));
     for (const id of acknowledged) assert.ok(storedIds.has(id), `acknowledged id ${id} is stored`);
     assert.equal(await again.stop(), 0);
+  });
+});
+
+/** Holds a port the way another program would; resolves with undefined when it is already taken. */
+async function occupy(port: number): Promise<net.Server | undefined> {
+  const server = net.createServer();
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'EADDRINUSE' ? resolve(undefined) : reject(error),
+    );
+    server.listen({ host: '127.0.0.1', port }, () => resolve(server));
+  });
+}
+
+describe('actlog serve: first-hour mistakes get one line that names the fix', () => {
+  it('a busy port: exit 1 naming --port, before the database file is created', async () => {
+    const holder = (await occupy(0)) as net.Server;
+    const port = (holder.address() as net.AddressInfo).port;
+    const db = join(dir.path, 'busy', 'actlog.db');
+    try {
+      const result = await runCli(['serve', '--port', String(port), '--db', db]);
+      assert.equal(result.code, 1);
+      assert.equal(
+        result.stderr,
+        `actlog: port ${port} on 127.0.0.1 is already in use: choose another port with --port\n`,
+      );
+      assert.ok(!existsSync(join(dir.path, 'busy')), 'no database folder or file was created');
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('the default port busy: says TikMatrix listens there too, and names --port', async () => {
+    // Taken by someone else already (TikMatrix itself?) serves the test as well.
+    const holder = await occupy(50809);
+    try {
+      const result = await runCli(['serve', '--db', join(dir.path, 'default-port.db')], { ACTLOG_PORT: '' });
+      assert.equal(result.code, 1);
+      assert.match(
+        result.stderr,
+        /^actlog: port 50809 on 127\.0\.0\.1 is already in use, probably by TikMatrix.*--port/,
+      );
+      assert.equal(result.stderr.trim().split('\n').length, 1);
+    } finally {
+      holder?.close();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { isLoopbackHost } from '../../http/access.js';
 import { buildApp } from '../../http/app.js';
 import { openStore } from '../../store/open.js';
 import { type Command, RUNNING } from '../command.js';
+import { checkPortFree, listenFailure } from '../port.js';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -17,6 +18,8 @@ SIGINT or SIGTERM: stop taking requests, finish those in flight, close the datab
   ],
   async run({ flags, env }) {
     const config = resolveServeConfig(flags, env);
+    // Before the store: a busy port must not leave a new database file or tables behind.
+    await checkPortFree(config.host, config.port);
     await serve(config);
     return RUNNING;
   },
@@ -68,7 +71,13 @@ async function serve(config: ServeConfig): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    // Taken since checkPortFree looked: close the store cleanly, then say so.
+    await app.close();
+    throw listenFailure(error, config.host, config.port);
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   process.stdout.write(`actlog listening on ${formatUrl(config.host, port)} (${store.description})\n`);
