@@ -197,4 +197,10 @@ describe('actlog serve: first-hour mistakes get one line that names the fix', ()
       holder?.close();
     }
   });
+
+  it('a --db where no folder can be made (/proc/x/y.db): exit 1 at once naming --db, no hang', async () => {
+    const result = await runCli(['serve', '--port', '0', '--db', '/proc/x/y.db'], {}, 10_000);
+    assert.equal(result.code, 1, `exit code ${result.code} (null: still running after 10 s); ${result.stderr}`);
+    assert.match(result.stderr, /^actlog: cannot open the SQLite database \/proc\/x\/y\.db: .*ENOENT.*--db/);
+  });
 });

@@ -2,9 +2,9 @@ import { pino } from 'pino';
 import { resolveServeConfig, SERVER_OPTIONS, type ServeConfig, STORE_OPTIONS } from '../../config.js';
 import { isLoopbackHost } from '../../http/access.js';
 import { buildApp } from '../../http/app.js';
-import { openStore } from '../../store/open.js';
 import { type Command, RUNNING } from '../command.js';
 import { checkPortFree, listenFailure } from '../port.js';
+import { openConfiguredStore } from '../store.js';
 
 export const serveCommand: Command = {
   name: 'serve',
@@ -34,7 +34,7 @@ const formatUrl = (host: string, port: number) => `http://${host.includes(':') ?
  */
 async function serve(config: ServeConfig): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, pino.destination(2));
-  const store = await openStore(config);
+  const store = await openConfiguredStore(config);
   const app = await buildApp({
     store,
     logger,

@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
 import { StoreError } from '../../domain/errors.js';
@@ -18,6 +17,7 @@ import {
 } from '../sql.js';
 import type { Store } from '../store.js';
 import { CountCache } from './count-cache.js';
+import { makeFolders } from './folders.js';
 import { migrate } from './schema.js';
 
 const positional = () => '?';
@@ -40,7 +40,7 @@ export class SqliteStore extends BatchedWrites implements Store {
   private constructor(file: string, options: SqliteStoreOptions) {
     super();
     this.description = `sqlite ${file}`;
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') makeFolders(dirname(file));
     this.db = new BetterSqlite3(file);
     this.db.pragma('journal_mode = WAL');
     // FULL: a commit is fsynced before it returns, so an acknowledged write survives power loss.
