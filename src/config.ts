@@ -143,10 +143,14 @@ export function resolveServerConfig(flags: Flags<ServerOptionName>, env: NodeJS.
   if (config.token && config.token === config.readToken) {
     throw new ConfigError('--token and --read-token must differ');
   }
-  if (!isLoopbackHost(config.host) && !config.token && !config.readToken) {
+  // A read token alone would leave nobody able to add or delete over the network, and it
+  // is an easy mistake for the full token: off loopback, the full token is what counts.
+  if (!isLoopbackHost(config.host) && !config.token) {
     throw new ConfigError(
-      `refusing to listen on ${config.host} without an access token: anyone on the network could read and delete the log. ` +
-        'Set one with --token <secret> or ACTLOG_TOKEN (e.g. ACTLOG_TOKEN=$(openssl rand -hex 16)), or listen on 127.0.0.1',
+      config.readToken
+        ? `refusing to listen on ${config.host} with only a read token: set the full access token too, with --token <secret> or ACTLOG_TOKEN`
+        : `refusing to listen on ${config.host} without an access token: anyone on the network could read and delete the log. ` +
+            'Set one with --token <secret> or ACTLOG_TOKEN (e.g. ACTLOG_TOKEN=$(openssl rand -hex 16)), or listen on 127.0.0.1',
     );
   }
   return config;

@@ -203,4 +203,14 @@ describe('actlog serve: first-hour mistakes get one line that names the fix', ()
     assert.equal(result.code, 1, `exit code ${result.code} (null: still running after 10 s); ${result.stderr}`);
     assert.match(result.stderr, /^actlog: cannot open the SQLite database \/proc\/x\/y\.db: .*ENOENT.*--db/);
   });
+
+  it('a read token alone does not allow listening off loopback: exit 2 naming --token', async () => {
+    const result = await runCli(['serve', '--host', '0.0.0.0', '--port', '0', '--db', join(dir.path, 'read.db')], {
+      ACTLOG_READ_TOKEN: 'a-long-enough-read-token',
+      ACTLOG_TOKEN: '',
+    });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^actlog: refusing to listen on 0\.0\.0\.0 with only a read token: .*--token/);
+    assert.ok(!existsSync(join(dir.path, 'read.db')));
+  });
 });
