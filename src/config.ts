@@ -106,12 +106,28 @@ export function resolveStoreConfig(flags: Flags<StoreOptionName>, env: NodeJS.Pr
   const config: StoreConfig = { db: pick('db') };
   const databaseUrl = pick('database-url');
   if (databaseUrl) {
-    if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
-      throw new ConfigError('--database-url must start with postgres:// or postgresql://');
-    }
+    checkDatabaseUrl(databaseUrl);
     config.databaseUrl = databaseUrl;
   }
   return config;
+}
+
+/**
+ * Refuses a PostgreSQL URL that leaves the host or the database to the driver's defaults
+ * (PGHOST, PGDATABASE, the login name): `postgres://` alone would otherwise create the
+ * tables wherever those happen to point. The URL itself is never echoed: it may hold a password.
+ */
+function checkDatabaseUrl(url: string): void {
+  const example = 'e.g. postgres://user:password@127.0.0.1:5432/actlog';
+  const match = /^postgres(?:ql)?:\/\/([^/?#]*)([^?#]*)/.exec(url);
+  if (!match) throw new ConfigError(`--database-url must be a postgres:// or postgresql:// URL (${example})`);
+  const [, authority = '', path = ''] = match;
+  const host = authority.slice(authority.lastIndexOf('@') + 1).replace(/:[0-9]*$/, '');
+  const database = path.replace(/^\//, '');
+  const missing = [host ? '' : 'host', database ? '' : 'database'].filter(Boolean);
+  if (missing.length > 0) {
+    throw new ConfigError(`--database-url must name the ${missing.join(' and the ')} (${example})`);
+  }
 }
 
 export function resolveServerConfig(flags: Flags<ServerOptionName>, env: NodeJS.ProcessEnv): ServerConfig {

@@ -213,4 +213,23 @@ describe('actlog serve: first-hour mistakes get one line that names the fix', ()
     assert.match(result.stderr, /^actlog: refusing to listen on 0\.0\.0\.0 with only a read token: .*--token/);
     assert.ok(!existsSync(join(dir.path, 'read.db')));
   });
+
+  for (const [url, missing] of [
+    ['postgres://', 'host and the database'],
+    ['postgresql://', 'host and the database'],
+    ['postgres://actlog:s3cret@db.example:5432', 'database'],
+    ['postgres://actlog:s3cret@db.example:5432/', 'database'],
+    ['postgres://actlog:s3cret@/actlog', 'host'],
+    ['postgres://actlog:s3cret@:5432/actlog', 'host'],
+  ] as const) {
+    it(`--database-url ${url.replace('s3cret', '***')}: refused (exit 2) before connecting, without echoing it`, async () => {
+      const result = await runCli(['serve', '--port', '0', '--database-url', url]);
+      assert.equal(result.code, 2);
+      assert.match(
+        result.stderr,
+        new RegExp(`^actlog: --database-url must name the ${missing} \\(e\\.g\\. postgres://`),
+      );
+      assert.ok(!result.stderr.includes('s3cret'), 'the password is never printed');
+    });
+  }
 });
