@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
+import { migrateCommand } from './migrate.js';
 import { serveCommand } from './serve.js';
 
 /** Every `actlog <command>`, in the order `actlog --help` lists them. */
-export const COMMANDS: readonly Command[] = [serveCommand];
+export const COMMANDS: readonly Command[] = [serveCommand, migrateCommand];
