@@ -31,16 +31,15 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeou
   return { code: code as number | null, stdout, stderr };
 }
 
-/** Starts `actlog serve <args>` and resolves once it prints its ready line. */
-export async function startCli(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-  as: { uid?: number; gid?: number } = {},
-): Promise<CliProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], {
+/**
+ * Starts `actlog serve <args>` and resolves once it prints its ready line. `via` runs it
+ * through another command, e.g. `['setpriv', …]` to start it with fewer privileges.
+ */
+export async function startCli(args: string[], env: NodeJS.ProcessEnv = {}, via: string[] = []): Promise<CliProcess> {
+  const command = [...via, process.execPath, CLI, 'serve', ...args];
+  const child = spawn(command[0] as string, command.slice(1), {
     env: { ...process.env, ...env },
     stdio: 'pipe',
-    ...as,
   });
   let stdout = '';
   let stderr = '';
