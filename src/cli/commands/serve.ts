@@ -1,7 +1,5 @@
-import { pino } from 'pino';
 import { resolveServeConfig, SERVER_OPTIONS, type ServeConfig, STORE_OPTIONS } from '../../config.js';
 import { isLoopbackHost } from '../../http/access.js';
-import { buildApp } from '../../http/app.js';
 import { type Command, RUNNING } from '../command.js';
 import { checkPortFree, listenFailure } from '../port.js';
 import { openConfiguredStore } from '../store.js';
@@ -33,6 +31,9 @@ const formatUrl = (host: string, port: number) => `http://${host.includes(':') ?
  * stdout carries only the ready line, so scripts can read the URL from it.
  */
 async function serve(config: ServeConfig): Promise<void> {
+  // Loaded here rather than at the top: --help and the store commands need no HTTP stack,
+  // which is most of the CLI's start-up time.
+  const [{ pino }, { buildApp }] = await Promise.all([import('pino'), import('../../http/app.js')]);
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, pino.destination(2));
   const store = await openConfiguredStore(config);
   const app = await buildApp({
