@@ -25,7 +25,8 @@ const DAY = 86_400;
 
 export function parseRetentionDays(raw: string): number {
   const days = /^[0-9]+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(days >= 1 && days <= MAX_DAYS)) throw invalid(`--retain-days must be a whole number of days from 1 to ${MAX_DAYS} (got "${raw}")`);
+  if (!(days >= 1 && days <= MAX_DAYS))
+    throw invalid(`--retain-days must be a whole number of days from 1 to ${MAX_DAYS} (got "${raw}")`);
   return days;
 }
 

@@ -30,7 +30,15 @@ import {
   textArray,
   UNPARSABLE_URL,
 } from './connection.js';
-import { connectFailureReason, deadlineError, isLostConnection, isUnreachable, toStoreError } from './errors.js';
+import {
+  connectFailureReason,
+  deadlineError,
+  isLoginRefused,
+  isLostConnection,
+  isMissingDatabase,
+  isUnreachable,
+  toStoreError,
+} from './errors.js';
 import { migrate } from './schema.js';
 
 export interface PostgresStoreOptions {
@@ -117,7 +125,14 @@ export class PostgresStore extends BatchedWrites implements Store {
       await withDeadline(sql`SELECT 1`, connectDeadlineMs, { expired: false });
     } catch (error) {
       await sql.end({ timeout: 0 }).catch(() => {});
-      throw new Error(`cannot reach PostgreSQL at ${target}: ${connectFailureReason(error, connectTimeoutSeconds)}`);
+      const reason = connectFailureReason(error, connectTimeoutSeconds);
+      throw new Error(
+        isLoginRefused(error)
+          ? `PostgreSQL at ${target} refused the login: ${reason}; check the user name and password in the URL`
+          : isMissingDatabase(error)
+            ? `PostgreSQL at ${target} has no such database: ${reason}; create it first (createdb) or name another in the URL`
+            : `cannot reach PostgreSQL at ${target}: ${reason}`,
+      );
     }
     try {
       await migrate(sql, options.schema);

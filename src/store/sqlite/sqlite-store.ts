@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { AppError, StoreError } from '../../domain/errors.js';
@@ -15,6 +14,7 @@ import { type RecordRow, rowToJson, rowToRecord } from '../sql/records.js';
 import { computeStats, type StatsSource } from '../stats.js';
 import type { RowRenderer, Store } from '../store.js';
 import { BatchedWrites, OpFailed, type WriteOp, type WriteResult } from '../write/ops.js';
+import { makeFolders } from './folders.js';
 import { SqliteReads } from './reads.js';
 import { type BatchOutcome, SqliteWriter } from './writer.js';
 
@@ -48,7 +48,7 @@ export class SqliteStore extends BatchedWrites implements Store {
   private constructor(file: string) {
     super();
     this.description = `sqlite ${file}`;
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') makeFolders(dirname(file));
     this.lock = acquireLock(file);
     try {
       this.writer = new SqliteWriter(file);
@@ -64,6 +64,20 @@ export class SqliteStore extends BatchedWrites implements Store {
     this.load();
     this.scheduleMaintenance();
     this.warmRings(1);
+  }
+
+  /**
+   * Creates or upgrades a file's schema without opening a store: no lock is taken, so it can
+   * run beside a server that owns the file (which then finds nothing to do). Returns a description.
+   */
+  static migrateFile(file: string): string {
+    try {
+      makeFolders(dirname(file));
+      new SqliteWriter(file).close();
+      return `sqlite ${file}`;
+    } catch (cause) {
+      throw new Error(`cannot open the SQLite database ${file}: ${(cause as Error).message}`, { cause });
+    }
   }
 
   /** Opens (creating if needed) the database file; fails with one line naming the file. */

@@ -50,7 +50,7 @@ export class SqliteWriter {
     this.db.pragma('busy_timeout = 5000');
     // A new file returns the space of deleted records in steps (compact); it can only be set
     // before the first table exists. Older files reuse freed pages for new records instead.
-    if (this.db.prepare("SELECT count(*) FROM sqlite_master").pluck().get() === 0) {
+    if (this.db.prepare('SELECT count(*) FROM sqlite_master').pluck().get() === 0) {
       this.db.pragma('auto_vacuum = INCREMENTAL');
     }
     migrate(this.db);
