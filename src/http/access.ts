@@ -56,7 +56,10 @@ export function registerAccessControl(app: FastifyInstance, options: AccessOptio
     if (given && full && sameSecret(given, full)) return;
     if (given && readOnly && sameSecret(given, readOnly)) {
       if (READ_METHODS.has(request.method)) return;
-      throw new AppError(ErrorCode.forbidden, 'this token may list and count, but not add or delete');
+      throw new AppError(
+        ErrorCode.forbidden,
+        'this token may read (list, count, statistics, export, live tail) but not add or delete',
+      );
     }
     throw new AppError(
       ErrorCode.unauthorized,
