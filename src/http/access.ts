@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isLoopbackHost } from '../config.js';
 import { AppError, ErrorCode } from '../domain/errors.js';
 
 export interface AccessOptions {
@@ -19,11 +20,6 @@ const isProtected = (url: string) => url.startsWith('/api/') || url === '/metric
 /** Equal-length digests make the comparison constant-time whatever the token lengths. */
 const digest = (text: string) => createHash('sha256').update(text).digest();
 const sameSecret = (given: Buffer, expected: Buffer) => timingSafeEqual(given, expected);
-
-export function isLoopbackHost(host: string): boolean {
-  const name = host.toLowerCase();
-  return name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name);
-}
 
 /** The host name of a Host header, without port or IPv6 brackets. */
 function hostName(header: string): string {

@@ -33,7 +33,12 @@ class OpError extends Error {
  */
 const isOpFailure = (error: unknown) => {
   const code = (error as { code?: string }).code ?? '';
-  return code.startsWith('SQLITE_CONSTRAINT') || code === 'SQLITE_MISMATCH' || code === 'SQLITE_TOOBIG' || code === 'SQLITE_ERROR';
+  return (
+    code.startsWith('SQLITE_CONSTRAINT') ||
+    code === 'SQLITE_MISMATCH' ||
+    code === 'SQLITE_TOOBIG' ||
+    code === 'SQLITE_ERROR'
+  );
 };
 
 /** Records indexed for text, and records folded into the persisted cells, per background step. */
