@@ -122,8 +122,10 @@ class LiveStream {
   }
 
   async start(): Promise<void> {
-    this.write(': connected\n\n');
-    if (this.after !== undefined) return this.catchUp();
+    if (this.after !== undefined) {
+      this.write(': connected\n\n');
+      return this.catchUp();
+    }
     // Live from now: what committed before now is not new, even when the feed (which on
     // PostgreSQL hears of commits a moment later) tells of it after the stream subscribed.
     try {
@@ -135,6 +137,8 @@ class LiveStream {
     // Held so far: changes committed before now (records at or below `last`, which are not
     // sent again, and deletes, dropped here) and records committed since (kept).
     this.held = (this.held ?? []).filter((event) => event.kind === 'record' || event.kind === 'reset');
+    // From here on every matching commit is sent: the comment tells the client so.
+    this.write(': connected\n\n');
     this.goLive();
   }
 
