@@ -16,6 +16,7 @@ import { registerOperations } from './operations.js';
 import { RequestLog } from './request-log.js';
 import { recordRoutes } from './routes/records.js';
 import { statsRoutes } from './routes/stats.js';
+import { uiRoutes } from './routes/ui.js';
 import { registerValidators } from './validation.js';
 
 export interface AppOptions {
@@ -81,6 +82,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerOpenApi(app, VERSION);
   await app.register(recordRoutes, { prefix: '/api/v1', store: options.store });
   await app.register(statsRoutes, { prefix: '/api/v1', store: options.store });
+  await app.register(uiRoutes);
   app.addHook('onClose', async () => options.store.close());
   return app;
 }
