@@ -1,13 +1,17 @@
 import { DEFAULT_BODY_LIMIT_BYTES } from './domain/limits.js';
 import { isLoopbackHost } from './http/access.js';
 
-/** Everything `actlog serve` can be told, after flags, environment and defaults are merged. */
-export interface ServeConfig {
-  host: string;
-  port: number;
+/** Where the records are: what every command that touches the store needs, and nothing else. */
+export interface StoreConfig {
   db: string;
   /** `postgres://…`: use PostgreSQL instead of the SQLite file. */
   databaseUrl?: string;
+}
+
+/** How the HTTP server listens and whom it lets in. */
+export interface ServerConfig {
+  host: string;
+  port: number;
   logLevel: LogLevel;
   bodyLimit: number;
   token?: string;
@@ -17,19 +21,36 @@ export interface ServeConfig {
   rateLimit: number;
 }
 
+/** Everything `actlog serve` can be told, after flags, environment and defaults are merged. */
+export interface ServeConfig extends StoreConfig, ServerConfig {}
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** One row per setting: the flag, its environment variable, its default and its help line. */
-export const SERVE_OPTIONS = {
-  host: { env: 'ACTLOG_HOST', default: '127.0.0.1', help: 'address to listen on' },
-  port: { env: 'ACTLOG_PORT', default: '50809', help: 'port to listen on; 0 picks a free port' },
+/** One setting: its flag (the key), environment variable, default and help line. */
+export interface OptionSpec {
+  readonly env: string;
+  readonly default: string;
+  readonly help: string;
+}
+
+/** TikMatrix's own Activity Log API listens here too: actlog replaces it on the same port. */
+export const DEFAULT_PORT = 50809;
+
+/** Options of every command that opens the store. */
+export const STORE_OPTIONS = {
   db: { env: 'ACTLOG_DB', default: './data/actlog.db', help: 'SQLite database file; folders are created' },
   'database-url': {
     env: 'ACTLOG_DATABASE_URL',
     default: '',
     help: 'postgres://user:pass@host:5432/db — use PostgreSQL (shared by many instances) instead of --db',
   },
+} as const satisfies Record<string, OptionSpec>;
+
+/** Options of the HTTP server only. */
+export const SERVER_OPTIONS = {
+  host: { env: 'ACTLOG_HOST', default: '127.0.0.1', help: 'address to listen on' },
+  port: { env: 'ACTLOG_PORT', default: String(DEFAULT_PORT), help: 'port to listen on; 0 picks a free port' },
   'log-level': {
     env: 'ACTLOG_LOG_LEVEL',
     default: 'info',
@@ -60,32 +81,64 @@ export const SERVE_OPTIONS = {
     default: '0',
     help: 'requests per minute per client address; 0 = no limit (over it: 429, code 42901)',
   },
-} as const;
+} as const satisfies Record<string, OptionSpec>;
 
 /** Long enough that guessing is hopeless (e.g. `openssl rand -hex 16`). */
 export const MIN_TOKEN_LENGTH = 16;
-export type ServeOptionName = keyof typeof SERVE_OPTIONS;
+export type StoreOptionName = keyof typeof STORE_OPTIONS;
+export type ServerOptionName = keyof typeof SERVER_OPTIONS;
+type Flags<Name extends string> = Partial<Record<Name, string>>;
 
+/** A setting that cannot be used as given: the command line is wrong (exit code 2). */
 export class ConfigError extends Error {}
 
 /** Flags win over environment variables, which win over defaults. */
-export function resolveServeConfig(
-  flags: Partial<Record<ServeOptionName, string>>,
-  env: NodeJS.ProcessEnv,
-): ServeConfig {
-  const pick = (name: ServeOptionName): string => {
-    const option = SERVE_OPTIONS[name];
+function picker<Name extends string>(table: Record<Name, OptionSpec>, flags: Flags<Name>, env: NodeJS.ProcessEnv) {
+  return (name: Name): string => {
+    const option = table[name];
     const value = flags[name] ?? env[option.env];
     return value === undefined || value === '' ? option.default : value;
   };
+}
+
+export function resolveStoreConfig(flags: Flags<StoreOptionName>, env: NodeJS.ProcessEnv): StoreConfig {
+  const pick = picker(STORE_OPTIONS, flags, env);
+  const config: StoreConfig = { db: pick('db') };
+  const databaseUrl = pick('database-url');
+  if (databaseUrl) {
+    checkDatabaseUrl(databaseUrl);
+    config.databaseUrl = databaseUrl;
+  }
+  return config;
+}
+
+/**
+ * Refuses a PostgreSQL URL that leaves the host or the database to the driver's defaults
+ * (PGHOST, PGDATABASE, the login name): `postgres://` alone would otherwise create the
+ * tables wherever those happen to point. The URL itself is never echoed: it may hold a password.
+ */
+function checkDatabaseUrl(url: string): void {
+  const example = 'e.g. postgres://user:password@127.0.0.1:5432/actlog';
+  const match = /^postgres(?:ql)?:\/\/([^/?#]*)([^?#]*)/.exec(url);
+  if (!match) throw new ConfigError(`--database-url must be a postgres:// or postgresql:// URL (${example})`);
+  const [, authority = '', path = ''] = match;
+  const host = authority.slice(authority.lastIndexOf('@') + 1).replace(/:[0-9]*$/, '');
+  const database = path.replace(/^\//, '');
+  const missing = [host ? '' : 'host', database ? '' : 'database'].filter(Boolean);
+  if (missing.length > 0) {
+    throw new ConfigError(`--database-url must name the ${missing.join(' and the ')} (${example})`);
+  }
+}
+
+export function resolveServerConfig(flags: Flags<ServerOptionName>, env: NodeJS.ProcessEnv): ServerConfig {
+  const pick = picker(SERVER_OPTIONS, flags, env);
   const logLevel = pick('log-level');
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
   }
-  const config: ServeConfig = {
+  const config: ServerConfig = {
     host: pick('host'),
     port: wholeNumber('port', pick('port'), 0, 65535),
-    db: pick('db'),
     logLevel: logLevel as LogLevel,
     bodyLimit: wholeNumber('body-limit', pick('body-limit'), 1024, 64 * 1024 * 1024),
     corsOrigins: pick('cors-origin')
@@ -94,13 +147,6 @@ export function resolveServeConfig(
       .filter(Boolean),
     rateLimit: wholeNumber('rate-limit', pick('rate-limit'), 0, 10_000_000),
   };
-  const databaseUrl = pick('database-url');
-  if (databaseUrl) {
-    if (!/^postgres(ql)?:\/\//.test(databaseUrl)) {
-      throw new ConfigError('--database-url must start with postgres:// or postgresql://');
-    }
-    config.databaseUrl = databaseUrl;
-  }
   for (const name of ['token', 'read-token'] as const) {
     const value = pick(name);
     if (!value) continue;
@@ -113,13 +159,24 @@ export function resolveServeConfig(
   if (config.token && config.token === config.readToken) {
     throw new ConfigError('--token and --read-token must differ');
   }
-  if (!isLoopbackHost(config.host) && !config.token && !config.readToken) {
+  // A read token alone would leave nobody able to add or delete over the network, and it
+  // is an easy mistake for the full token: off loopback, the full token is what counts.
+  if (!isLoopbackHost(config.host) && !config.token) {
     throw new ConfigError(
-      `refusing to listen on ${config.host} without an access token: anyone on the network could read and delete the log. ` +
-        'Set one with --token <secret> or ACTLOG_TOKEN (e.g. ACTLOG_TOKEN=$(openssl rand -hex 16)), or listen on 127.0.0.1',
+      config.readToken
+        ? `refusing to listen on ${config.host} with only a read token: set the full access token too, with --token <secret> or ACTLOG_TOKEN`
+        : `refusing to listen on ${config.host} without an access token: anyone on the network could read and delete the log. ` +
+            'Set one with --token <secret> or ACTLOG_TOKEN (e.g. ACTLOG_TOKEN=$(openssl rand -hex 16)), or listen on 127.0.0.1',
     );
   }
   return config;
+}
+
+export function resolveServeConfig(
+  flags: Flags<StoreOptionName | ServerOptionName>,
+  env: NodeJS.ProcessEnv,
+): ServeConfig {
+  return { ...resolveStoreConfig(flags, env), ...resolveServerConfig(flags, env) };
 }
 
 function wholeNumber(name: string, raw: string, min: number, max: number): number {

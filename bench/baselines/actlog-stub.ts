@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import type { ActivityRecord } from '../../src/domain/record.js';
 import { buildApp } from '../../src/http/app.js';
+import { ChangeFeed } from '../../src/store/changes.js';
 import type { Store } from '../../src/store/store.js';
 import { recordStream } from '../lib/dataset.js';
 
@@ -34,11 +35,21 @@ const pageJson = JSON.stringify(page);
 let lastId = 0;
 const stub: Store = {
   description: 'stub (no storage)',
-  add: async () => ++lastId,
+  changes: new ChangeFeed(),
+  ascending: async () => [],
+  add: async () => ({ id: ++lastId, duplicate: false }),
   list: async () => page,
   listJson: async () => pageJson,
   count: async () => 123_456,
+  stats: async () => ({ total: 123_456, truncated: false, groups: [] }),
   delete: async () => true,
+  deleteMatching: async () => 0,
+  deleteIds: async () => 0,
+  exclusive: async (_name, work) => {
+    await work();
+    return true;
+  },
+  compact: async () => undefined,
   deleteAll: async () => undefined,
   ping: async () => undefined,
   close: async () => undefined,

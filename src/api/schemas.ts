@@ -62,7 +62,7 @@ export const RecordInputSchema = Type.Object(
       return [name, 'required' in spec && spec.required ? schema : Type.Optional(Type.Union([schema, Type.Null()]))];
     }),
   ),
-  { $id: 'RecordInput', description: 'A record to add; extension fields are optional' },
+  { description: 'A record to add; extension fields are optional' },
 );
 
 /** A stored record as answers show it: the contract's fields always, extension fields when given. */
@@ -74,7 +74,7 @@ export const RecordSchema = Type.Object(
       return [name, spec.origin === 'contract' ? schema : Type.Optional(schema)];
     }),
   ),
-  { $id: 'Record' },
+  { description: 'A stored record' },
 );
 
 function equalitySchema(name: EqualityName): TSchema {

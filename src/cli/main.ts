@@ -1,75 +1,61 @@
 #!/usr/bin/env node
-import { parseArgs } from 'node:util';
-import { ConfigError, resolveServeConfig, SERVE_OPTIONS, type ServeOptionName } from '../config.js';
+import { ConfigError, DEFAULT_PORT } from '../config.js';
 import { VERSION } from '../version.js';
-import { serve } from './serve.js';
+import { type Command, commandHelp, EXIT, parseCommandLine, RUNNING } from './command.js';
+import { COMMANDS } from './commands/index.js';
 
-const MAIN_HELP = `actlog ${VERSION} — a drop-in, durable Activity Log API server (TikMatrix compatible)
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 4;
+  const rows = COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`);
+  return `actlog ${VERSION} — a drop-in, durable Activity Log API server (TikMatrix compatible)
 
-Usage:
-  actlog serve [options]   run the server (see: actlog serve --help)
-  actlog --help            show this help
-  actlog --version         print the version
+Usage: actlog <command> [options]
 
-The API listens on http://127.0.0.1:50809/api/v1/activity_log by default;
-the OpenAPI document is at /openapi.json and an interactive page at /docs.
-`;
-
-function serveHelp(): string {
-  const rows = Object.entries(SERVE_OPTIONS).map(([name, o]) => {
-    const flag = `  --${name} <value>`.padEnd(26);
-    return `${flag}${o.help}\n${' '.repeat(26)}env ${o.env}, default ${o.default || '(none)'}`;
-  });
-  return `Usage: actlog serve [options]
-
-Runs the Activity Log API. Flags win over environment variables, which win over defaults.
-Prints one line with the URL when ready; logs requests as JSON on stderr.
-SIGINT or SIGTERM: stop taking requests, finish those in flight, close the database, exit 0.
-
-Options:
+Commands:
 ${rows.join('\n')}
-  -h, --help              show this help
+
+  actlog <command> --help   the options of one command
+  actlog --version          print the version
+
+Exit codes: ${EXIT.ok} done · ${EXIT.failure} failed (database, port, files; the reason is on stderr) · ${EXIT.usage} wrong command line.
+In a clone of the repository actlog is not on the PATH: run npx actlog <command>, or npm link once.
+
+The API listens on http://127.0.0.1:${DEFAULT_PORT}/api/v1/activity_log by default;
+the OpenAPI document is at /openapi.json and an interactive page at /docs.
 `;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(MAIN_HELP);
-    return command === undefined ? 2 : 0;
+async function main(argv: string[]): Promise<number | typeof RUNNING> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(mainHelp());
+    return name === undefined ? EXIT.usage : EXIT.ok;
   }
-  if (command === '--version' || command === '-v') {
+  if (name === '--version' || name === '-v') {
     process.stdout.write(`${VERSION}\n`);
-    return 0;
+    return EXIT.ok;
   }
-  if (command !== 'serve') {
-    process.stderr.write(`actlog: unknown command "${command}"\n\n${MAIN_HELP}`);
-    return 2;
+  const command: Command | undefined = COMMANDS.find((c) => c.name === name);
+  if (!command) {
+    process.stderr.write(`actlog: unknown command "${name}"\n\n${mainHelp()}`);
+    return EXIT.usage;
   }
-  const options = Object.fromEntries(
-    Object.keys(SERVE_OPTIONS).map((name) => [name, { type: 'string' as const }]),
-  ) as Record<ServeOptionName, { type: 'string' }>;
-  const { values } = parseArgs({
-    args: rest,
-    options: { ...options, help: { type: 'boolean', short: 'h' } },
-    strict: true,
-  });
-  if (values.help) {
-    process.stdout.write(serveHelp());
-    return 0;
+  const input = parseCommandLine(command, rest);
+  if ('help' in input) {
+    process.stdout.write(commandHelp(command));
+    return EXIT.ok;
   }
-  const { help: _help, ...flags } = values;
-  await serve(resolveServeConfig(flags, process.env));
-  return -1; // keep running until a signal
+  return command.run(input);
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code >= 0) process.exitCode = code;
+    if (code !== RUNNING) process.exitCode = code;
   },
   (error: unknown) => {
-    const known = error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`actlog: ${known ? (error as Error).message : String((error as Error)?.message ?? error)}\n`);
-    process.exit(known ? 2 : 1);
+    const usage = error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`actlog: ${message}\n`);
+    process.exit(usage ? EXIT.usage : EXIT.failure);
   },
 );

@@ -14,8 +14,11 @@ import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from
 import { registerOpenApi } from './openapi.js';
 import { registerOperations } from './operations.js';
 import { RequestLog } from './request-log.js';
+import { exportRoutes } from './routes/export.js';
+import { ingestRoutes } from './routes/ingest.js';
 import { recordRoutes } from './routes/records.js';
 import { statsRoutes } from './routes/stats.js';
+import { streamRoutes } from './routes/stream.js';
 import { uiRoutes } from './routes/ui.js';
 import { registerValidators } from './validation.js';
 
@@ -29,6 +32,8 @@ export interface AppOptions {
   corsOrigins?: string[];
   /** Requests per minute per client address; off when absent or 0. */
   rateLimit?: number;
+  /** Open live-tail streams allowed at once (default 100). */
+  maxStreams?: number;
 }
 
 /** Explicit timeouts, so that slow or stalled clients cannot hold connections forever. */
@@ -82,6 +87,13 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await registerOpenApi(app, VERSION);
   await app.register(recordRoutes, { prefix: '/api/v1', store: options.store });
   await app.register(statsRoutes, { prefix: '/api/v1', store: options.store });
+  await app.register(ingestRoutes, { prefix: '/api/v1', store: options.store });
+  await app.register(streamRoutes, {
+    prefix: '/api/v1',
+    store: options.store,
+    ...(options.maxStreams === undefined ? {} : { maxStreams: options.maxStreams }),
+  });
+  await app.register(exportRoutes, { prefix: '/api/v1', store: options.store });
   await app.register(uiRoutes);
   app.addHook('onClose', async () => options.store.close());
   return app;

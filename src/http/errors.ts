@@ -1,6 +1,6 @@
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, ErrorCode, StoreError } from '../domain/errors.js';
+import { AppError, ErrorCode, notFound, StoreError } from '../domain/errors.js';
 import { failure } from './envelope.js';
 import type { Metrics } from './operations.js';
 import { describeValidationError } from './validation.js';
@@ -12,17 +12,26 @@ import { describeValidationError } from './validation.js';
  */
 export function registerErrorHandling(app: FastifyInstance, bodyLimit: number, metrics: Metrics): void {
   app.setErrorHandler((error: unknown, request, reply) => {
-    const { status, code, message } = classify(error, bodyLimit);
+    // A route may allow more than the server's default (the batch endpoint: 16 MiB).
+    const { status, code, message } = classify(error, request.routeOptions.bodyLimit ?? bodyLimit);
     if (error instanceof StoreError) metrics.storeError();
     if (status >= 500) request.log.error({ err: error }, 'request failed');
     return reply.status(status).send(failure(code, message));
   });
 
+  const routeNotFound = (request: FastifyRequest) =>
+    notFound(`route ${request.method} ${request.url.split('?')[0]} not found`);
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send(failure(ErrorCode.notFound, `route ${request.method} ${request.url.split('?')[0]} not found`)),
+    reply.status(404).send(failure(ErrorCode.notFound, routeNotFound(request).message)),
   );
+  // Fastify refuses a QUERY without Content-Type (RFC 10008) before the not-found handler
+  // runs. No route takes QUERY, so such a request is an unknown route like any other.
+  // preParsing: after onRequest, so that access control has had its say as for any route.
+  app.addHook('preParsing', async (request) => {
+    if (request.is404 && request.method === 'QUERY' && request.headers['content-type'] === undefined) {
+      throw routeNotFound(request);
+    }
+  });
 }
 
 /** Errors Fastify raises before a handler runs (bad URL encoding and the like). */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import net from 'node:net';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCli, startCli } from '../helpers/cli.js';
@@ -14,7 +15,7 @@ describe('actlog CLI', () => {
   it('explains every command and flag in --help', async () => {
     const main = await runCli(['--help']);
     assert.equal(main.code, 0);
-    assert.match(main.stdout, /actlog serve/);
+    assert.match(main.stdout, /^ {2}serve +run the Activity Log API server$/m);
     const serve = await runCli(['serve', '--help']);
     assert.equal(serve.code, 0);
     for (const text of [
@@ -150,4 +151,85 @@ describe('actlog CLI', () => {
     for (const id of acknowledged) assert.ok(storedIds.has(id), `acknowledged id ${id} is stored`);
     assert.equal(await again.stop(), 0);
   });
+});
+
+/** Holds a port the way another program would; resolves with undefined when it is already taken. */
+async function occupy(port: number): Promise<net.Server | undefined> {
+  const server = net.createServer();
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      error.code === 'EADDRINUSE' ? resolve(undefined) : reject(error),
+    );
+    server.listen({ host: '127.0.0.1', port }, () => resolve(server));
+  });
+}
+
+describe('actlog serve: first-hour mistakes get one line that names the fix', () => {
+  it('a busy port: exit 1 naming --port, before the database file is created', async () => {
+    const holder = (await occupy(0)) as net.Server;
+    const port = (holder.address() as net.AddressInfo).port;
+    const db = join(dir.path, 'busy', 'actlog.db');
+    try {
+      const result = await runCli(['serve', '--port', String(port), '--db', db]);
+      assert.equal(result.code, 1);
+      assert.equal(
+        result.stderr,
+        `actlog: port ${port} on 127.0.0.1 is already in use: choose another port with --port\n`,
+      );
+      assert.ok(!existsSync(join(dir.path, 'busy')), 'no database folder or file was created');
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('the default port busy: says TikMatrix listens there too, and names --port', async () => {
+    // Taken by someone else already (TikMatrix itself?) serves the test as well.
+    const holder = await occupy(50809);
+    try {
+      const result = await runCli(['serve', '--db', join(dir.path, 'default-port.db')], { ACTLOG_PORT: '' });
+      assert.equal(result.code, 1);
+      assert.match(
+        result.stderr,
+        /^actlog: port 50809 on 127\.0\.0\.1 is already in use, probably by TikMatrix.*--port/,
+      );
+      assert.equal(result.stderr.trim().split('\n').length, 1);
+    } finally {
+      holder?.close();
+    }
+  });
+
+  it('a --db where no folder can be made (/proc/x/y.db): exit 1 at once naming --db, no hang', async () => {
+    const result = await runCli(['serve', '--port', '0', '--db', '/proc/x/y.db'], {}, 10_000);
+    assert.equal(result.code, 1, `exit code ${result.code} (null: still running after 10 s); ${result.stderr}`);
+    assert.match(result.stderr, /^actlog: cannot open the SQLite database \/proc\/x\/y\.db: .*ENOENT.*--db/);
+  });
+
+  it('a read token alone does not allow listening off loopback: exit 2 naming --token', async () => {
+    const result = await runCli(['serve', '--host', '0.0.0.0', '--port', '0', '--db', join(dir.path, 'read.db')], {
+      ACTLOG_READ_TOKEN: 'a-long-enough-read-token',
+      ACTLOG_TOKEN: '',
+    });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^actlog: refusing to listen on 0\.0\.0\.0 with only a read token: .*--token/);
+    assert.ok(!existsSync(join(dir.path, 'read.db')));
+  });
+
+  for (const [url, missing] of [
+    ['postgres://', 'host and the database'],
+    ['postgresql://', 'host and the database'],
+    ['postgres://actlog:s3cret@db.example:5432', 'database'],
+    ['postgres://actlog:s3cret@db.example:5432/', 'database'],
+    ['postgres://actlog:s3cret@/actlog', 'host'],
+    ['postgres://actlog:s3cret@:5432/actlog', 'host'],
+  ] as const) {
+    it(`--database-url ${url.replace('s3cret', '***')}: refused (exit 2) before connecting, without echoing it`, async () => {
+      const result = await runCli(['serve', '--port', '0', '--database-url', url]);
+      assert.equal(result.code, 2);
+      assert.match(
+        result.stderr,
+        new RegExp(`^actlog: --database-url must name the ${missing} \\(e\\.g\\. postgres://`),
+      );
+      assert.ok(!result.stderr.includes('s3cret'), 'the password is never printed');
+    });
+  }
 });

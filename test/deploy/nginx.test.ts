@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type CliProcess, startCli } from '../helpers/cli.js';
@@ -13,6 +14,32 @@ const NGINX = '/usr/sbin/nginx';
 const CONFIG = new URL('../../../deploy/nginx/actlog.conf', import.meta.url);
 const TOKEN = 'nginx-test-token-0123456789';
 const auth = { authorization: `Bearer ${TOKEN}` };
+const SYSTEM_PID_FILE = '/run/nginx.pid';
+/** Whether the system nginx's pid file exists, and when it was last written. */
+const pidFileState = () => (existsSync(SYSTEM_PID_FILE) ? statSync(SYSTEM_PID_FILE).mtimeMs : 'absent');
+
+/** Asserts an answer in actlog's envelope (not nginx's HTML page). */
+function assertEnvelope(answer: { status: number; text: string; headers?: Headers }, status: number, code: number) {
+  assert.equal(answer.status, status, answer.text);
+  const body = JSON.parse(answer.text);
+  assert.deepEqual(Object.keys(body), ['code', 'message', 'data']);
+  assert.equal(body.code, code);
+  assert.equal(body.data, null);
+}
+
+/** Raw bytes to nginx, for requests no HTTP client would send; resolves with status line and body. */
+function rawExchange(port: number, request: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, '127.0.0.1', () => socket.write(request));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1]);
+      resolve({ status, text: answer.slice(answer.indexOf('\r\n\r\n') + 4) });
+    });
+  });
+}
 
 async function skipReason(): Promise<string | undefined> {
   if (!existsSync(NGINX)) {
@@ -31,6 +58,8 @@ describe('the nginx example config (deploy/nginx/actlog.conf) in front of two in
   let instances: CliProcess[] = [];
   let nginx: ChildProcess;
   let front = '';
+  let listen = 0;
+  let systemPidFile: number | string = 'absent';
 
   before(async () => {
     database = await freshDatabase();
@@ -40,24 +69,25 @@ describe('the nginx example config (deploy/nginx/actlog.conf) in front of two in
       ),
     );
     const ports = instances.map((i) => new URL(i.url).port);
-    const listen = 20000 + Math.floor(Math.random() * 20000);
+    listen = 20000 + Math.floor(Math.random() * 20000);
     // The example as shipped, with this test's ports: two instances instead of three.
+    // The example as shipped, with this test's ports (two instances instead of three) and
+    // a short read timeout, so that a stalled instance shows within the test.
     const config = readFileSync(CONFIG, 'utf8')
       .replace('server 127.0.0.1:50811', `server 127.0.0.1:${ports[0]}`)
       .replace('server 127.0.0.1:50812', `server 127.0.0.1:${ports[1]}`)
       .replace(/\n\s*server 127\.0\.0\.1:50813[^\n]*/, '')
-      .replace('listen 50809;', `listen 127.0.0.1:${listen};`);
+      .replace('listen 50809;', `listen 127.0.0.1:${listen};`)
+      .replace('proxy_read_timeout 30s;', 'proxy_read_timeout 1s;');
     const directives = config.split('\n').filter((line) => !line.trim().startsWith('#'));
     assert.ok(!directives.join('\n').includes('5081'), 'every example port was replaced');
+    assert.ok(directives.join('\n').includes('proxy_read_timeout 1s;'));
     const file = join(dir.path, 'nginx.conf');
     writeFileSync(file, config);
-    nginx = spawn(
-      NGINX,
-      ['-p', dir.path, '-c', file, '-g', `daemon off; pid ${dir.path}/nginx.pid; error_log stderr;`],
-      {
-        stdio: 'pipe',
-      },
-    );
+    // Its -p folder, as the example's comment says; nginx's workers (not root) use it too.
+    chmodSync(dir.path, 0o755);
+    systemPidFile = pidFileState();
+    nginx = spawn(NGINX, ['-p', dir.path, '-c', file, '-g', 'daemon off;'], { stdio: 'pipe' });
     front = `http://127.0.0.1:${listen}/api/v1/activity_log`;
     for (let i = 0; i < 50; i++) {
       if (
@@ -93,12 +123,51 @@ describe('the nginx example config (deploy/nginx/actlog.conf) in front of two in
     }
   });
 
+  it("keeps its pid file in its own folder, never the system nginx's /run/nginx.pid", () => {
+    assert.equal(readFileSync(join(dir.path, 'actlog-nginx.pid'), 'utf8').trim(), String(nginx.pid));
+    assert.equal(pidFileState(), systemPidFile, `${SYSTEM_PID_FILE} is left as it was`);
+  });
+
+  it('passes a body larger than its memory buffer (temporary files in its own folder)', async () => {
+    const answer = await postJson(front, aRecord({ action_detail: 'x'.repeat(60_000) }), auth);
+    assert.equal(answer.body?.code, 0, answer.text);
+  });
+
+  it('answers the errors it raises itself in the envelope, not as HTML', async () => {
+    const tooLarge = await postJson(front, aRecord({ action_detail: 'x'.repeat(2_000_000) }), auth);
+    assertEnvelope(tooLarge, 413, 41301);
+    assert.match(tooLarge.body.message, /body is larger than the limit/);
+    assertEnvelope(await call(`${front}?q=${'a'.repeat(10_000)}`, { headers: auth }), 414, 40001);
+    assertEnvelope(await call(front, { headers: { ...auth, 'x-filler': 'a'.repeat(10_000) } }), 431, 40001);
+    const malformed = await rawExchange(listen, 'GET / HTTP/1.1\r\nHost: a\r\nNo colon here\r\n\r\n');
+    assertEnvelope(malformed, 400, 40001);
+  });
+
   it('keeps answering when one instance goes away', async () => {
     await (instances[0] as CliProcess).stop();
     for (let i = 0; i < 10; i++) {
       const answer = await postJson(front, aRecord(), auth);
       assert.equal(answer.body.code, 0, answer.text);
     }
-    assert.equal((await call(`${front}/count`, { headers: auth })).body.data.count, 30);
+    assert.equal((await call(`${front}/count`, { headers: auth })).body.data.count, 31);
+  });
+
+  it('504 / 50001 in the envelope when no instance answers in time', async () => {
+    // process.kill, not child.kill: the latter marks the child as killed, and stop() would then not signal it.
+    const stalled = (instances[1] as CliProcess).child.pid as number;
+    process.kill(stalled, 'SIGSTOP');
+    try {
+      // A POST is never retried on another instance once sent, so this one times out.
+      assertEnvelope(await postJson(front, aRecord(), auth), 504, 50001);
+    } finally {
+      process.kill(stalled, 'SIGCONT');
+    }
+  });
+
+  it('502 / 50001 in the envelope when no instance is reachable', async () => {
+    await (instances[1] as CliProcess).stop();
+    const answer = await call(front, { headers: auth });
+    assertEnvelope(answer, 502, 50001);
+    assert.match(answer.text, /no actlog instance is reachable/);
   });
 });

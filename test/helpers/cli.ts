@@ -15,27 +15,31 @@ export interface CliProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs `actlog <args>` to completion. */
-export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}) {
+/**
+ * Runs `actlog <args>` to completion. A command still running after `timeoutMs` is killed
+ * and reported with code null, so a hang fails its test instead of stalling the run.
+ */
+export async function runCli(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000) {
   const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env }, stdio: 'pipe' });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   const [code] = await once(child, 'exit');
-  return { code: code as number, stdout, stderr };
+  clearTimeout(timer);
+  return { code: code as number | null, stdout, stderr };
 }
 
-/** Starts `actlog serve <args>` and resolves once it prints its ready line. */
-export async function startCli(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-  as: { uid?: number; gid?: number } = {},
-): Promise<CliProcess> {
-  const child = spawn(process.execPath, [CLI, 'serve', ...args], {
+/**
+ * Starts `actlog serve <args>` and resolves once it prints its ready line. `via` runs it
+ * through another command, e.g. `['setpriv', …]` to start it with fewer privileges.
+ */
+export async function startCli(args: string[], env: NodeJS.ProcessEnv = {}, via: string[] = []): Promise<CliProcess> {
+  const command = [...via, process.execPath, CLI, 'serve', ...args];
+  const child = spawn(command[0] as string, command.slice(1), {
     env: { ...process.env, ...env },
     stdio: 'pipe',
-    ...as,
   });
   let stdout = '';
   let stderr = '';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/http/app.js';
+import { type AppOptions, buildApp } from '../../src/http/app.js';
 import type { Store } from '../../src/store/store.js';
 
 export interface RunningServer {
@@ -12,7 +12,7 @@ export interface RunningServer {
 }
 
 /** The real HTTP server on a real (free) port, over the given store; closing it closes the store. */
-export async function startServer(store: Store, options: { bodyLimit?: number } = {}): Promise<RunningServer> {
+export async function startServer(store: Store, options: Partial<AppOptions> = {}): Promise<RunningServer> {
   const app = await buildApp({ store, ...options });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, url, api: `${url}/api/v1/activity_log`, close: () => app.close() };

@@ -1,4 +1,5 @@
 import { after, before, describe } from 'node:test';
+import type { AppOptions } from '../../src/http/app.js';
 import type { Store } from '../../src/store/store.js';
 import type { StoreBackend, StoreFixture } from '../store/contract.js';
 import { postgresBackend } from '../store/postgres-backend.js';
@@ -18,11 +19,7 @@ export interface ServerContext {
  * Registers a describe block per store, each with a real server on a real port over a fresh
  * database of that store: the HTTP suites run unchanged on every store. Read `ctx` inside tests.
  */
-export function eachStore(
-  title: string,
-  body: (ctx: ServerContext) => void,
-  options: { bodyLimit?: number } = {},
-): void {
+export function eachStore(title: string, body: (ctx: ServerContext) => void, options: Partial<AppOptions> = {}): void {
   for (const backend of BACKENDS) {
     describe(`${title} [${backend.name}]`, { skip: backend.unavailable }, () => {
       let fixture: StoreFixture;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { rawRequest } from '../helpers/raw.js';
 import { aRecord } from '../helpers/records.js';
 import { type Answer, call, postJson } from '../helpers/server.js';
 import { eachStore } from '../helpers/stores.js';
@@ -186,6 +187,17 @@ eachStore(
           const answer = await call(`${ctx.server.url}${path}`, { method, body: method === 'GET' ? undefined : '{}' });
           assertError(answer, 404, 40401, new RegExp(`route ${method} ${path.replace(/[/]/g, '\\/')} not found`));
           assert.equal(await snapshot(), before);
+        });
+      }
+
+      // Fastify alone answers a QUERY without Content-Type with 400 (RFC 10008) even where no route takes QUERY.
+      for (const body of [undefined, '{}']) {
+        it(`QUERY without Content-Type${body ? ', with a body,' : ''} → 404 / 40401 like any unknown route`, async () => {
+          for (const path of ['/api/v1/activity_log', '/nowhere']) {
+            const raw = await rawRequest(`${ctx.server.url}${path}`, { method: 'QUERY', body });
+            const answer: Answer = { status: raw.status, text: raw.text, body: JSON.parse(raw.text) };
+            assertError(answer, 404, 40401, new RegExp(`route QUERY ${path.replace(/[/]/g, '\\/')} not found`));
+          }
         });
       }
 

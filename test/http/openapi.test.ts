@@ -13,8 +13,11 @@ eachStore('OpenAPI', (ctx) => {
       assert.deepEqual(Object.keys(doc.paths).sort(), [
         '/api/v1/activity_log',
         '/api/v1/activity_log/all',
+        '/api/v1/activity_log/batch',
         '/api/v1/activity_log/count',
+        '/api/v1/activity_log/export',
         '/api/v1/activity_log/stats',
+        '/api/v1/activity_log/stream',
         '/api/v1/activity_log/{id}',
       ]);
       assert.deepEqual(Object.keys(doc.paths['/api/v1/activity_log']).sort(), ['delete', 'get', 'post']);

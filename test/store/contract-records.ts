@@ -189,6 +189,34 @@ export function recordsContract(ctx: ContractContext): void {
     assert.ok(again.id > first.id);
   });
 
+  it('fails only the write the database refuses; the rest of its group commit commits', async () => {
+    await ctx.fixture.refuseDetail('poison');
+    const burst = await Promise.allSettled([
+      ctx.store.add(aRecord({ serial: 'a' })),
+      ctx.store.add(aRecord({ serial: 'b', action_detail: 'poison' })),
+      ctx.store.add(aRecord({ serial: 'c', event_id: 'k' })),
+      ctx.store.delete(999_999),
+      ctx.store.add(aRecord({ serial: 'd' })),
+    ]);
+    assert.deepEqual(
+      burst.map((r) => r.status),
+      ['fulfilled', 'rejected', 'fulfilled', 'fulfilled', 'fulfilled'],
+    );
+    assert.equal((burst[1] as PromiseRejectedResult).reason.code, 50001);
+    const listed = await ctx.store.list({}, { limit: 10, offset: 0 });
+    assert.deepEqual(
+      listed.map((r) => r.serial),
+      ['d', 'c', 'a'],
+    );
+    assert.equal(await ctx.store.count({}), 3);
+    assert.equal(await ctx.store.count({ serial: 'b' }), 0);
+    const ids = listed.map((r) => r.id);
+    assert.deepEqual(
+      ids,
+      [...ids].sort((x, y) => y - x),
+    );
+  });
+
   it('agrees with an in-memory model over random sequences of operations (fast-check)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.commands(commands, { maxCommands: 40 }), async (sequence) => {

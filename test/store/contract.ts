@@ -13,6 +13,11 @@ export interface StoreFixture {
   reopen(): Promise<Store>;
   /** Closes the store and removes the database; safe to call twice. */
   destroy(): Promise<void>;
+  /**
+   * Makes the database itself refuse to store records with this action_detail (a trigger):
+   * a failure of one write that no validation foresaw, to test that it fails alone.
+   */
+  refuseDetail(detail: string): Promise<void>;
 }
 
 export interface StoreBackend {

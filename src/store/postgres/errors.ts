@@ -70,6 +70,17 @@ export function isUnreachable(error: unknown): boolean {
   );
 }
 
+/**
+ * The server answered, and said no: wrong password (28P01), or no such role or no
+ * pg_hba.conf entry for it (28000). Not "cannot reach": the fix is in the credentials.
+ */
+export function isLoginRefused(error: unknown): boolean {
+  return codesOf(error).some((code) => code === '28P01' || code === '28000');
+}
+
+/** The server answered: the database named in the URL does not exist. */
+export const isMissingDatabase = (error: unknown) => codesOf(error).includes('3D000');
+
 /** Codes of a connection that broke under a statement (not a timeout): another connection may well work. */
 const LOST_CONNECTION = new Set(['CONNECTION_CLOSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02']);
 

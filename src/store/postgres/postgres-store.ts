@@ -5,6 +5,7 @@ import { hasTimeRange } from '../../domain/filter.js';
 import type { StatsQuery, StatsResult } from '../../domain/stats.js';
 import { parseTimeZone } from '../../domain/time-zone.js';
 import { FAR_HOUR, HOUR, hourOf } from '../cells.js';
+import { type ChangeEvent, ChangeFeed } from '../changes.js';
 import { choosePlan, MIN_TRIGRAM_CHARS } from '../plan.js';
 import { ALL } from '../rollup.js';
 import { type Labels, labelKey, labelsOf, SeriesRegistry, type SeriesSelection } from '../series.js';
@@ -18,8 +19,8 @@ import {
   rowToRecord,
 } from '../sql/records.js';
 import { computeStats, type StatsSource } from '../stats.js';
-import type { Store } from '../store.js';
-import { type AddOutcome, BatchedWrites, type WriteOp, type WriteResult } from '../write/ops.js';
+import type { RowRenderer, Store } from '../store.js';
+import { type AddOutcome, BatchedWrites, OpFailed, type WriteOp, type WriteResult } from '../write/ops.js';
 import {
   createPool,
   intArray,
@@ -29,7 +30,15 @@ import {
   textArray,
   UNPARSABLE_URL,
 } from './connection.js';
-import { connectFailureReason, deadlineError, isLostConnection, isUnreachable, toStoreError } from './errors.js';
+import {
+  connectFailureReason,
+  deadlineError,
+  isLoginRefused,
+  isLostConnection,
+  isMissingDatabase,
+  isUnreachable,
+  toStoreError,
+} from './errors.js';
 import { migrate } from './schema.js';
 
 export interface PostgresStoreOptions {
@@ -61,7 +70,11 @@ const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER + 1;
  */
 export class PostgresStore extends BatchedWrites implements Store {
   readonly description: string;
+  readonly changes = new ChangeFeed();
   private closing: Promise<void> | null = null;
+  /** Commit notifications are handled one after another, so the feed keeps commit order. */
+  private delivering: Promise<void> = Promise.resolve();
+  private listened = false;
   private readonly registry = new SeriesRegistry();
   private known = 0;
   /** Records per label set, for planning only (may be a little stale). */
@@ -78,6 +91,8 @@ export class PostgresStore extends BatchedWrites implements Store {
     description: string,
     /** Client-side bound on any operation, for when the server or network stops answering. */
     private readonly deadlineMs: number,
+    /** The LISTEN/NOTIFY channel of this database schema; its name also keys the write-order lock. */
+    private readonly channel: string,
   ) {
     super();
     this.description = description;
@@ -110,7 +125,14 @@ export class PostgresStore extends BatchedWrites implements Store {
       await withDeadline(sql`SELECT 1`, connectDeadlineMs, { expired: false });
     } catch (error) {
       await sql.end({ timeout: 0 }).catch(() => {});
-      throw new Error(`cannot reach PostgreSQL at ${target}: ${connectFailureReason(error, connectTimeoutSeconds)}`);
+      const reason = connectFailureReason(error, connectTimeoutSeconds);
+      throw new Error(
+        isLoginRefused(error)
+          ? `PostgreSQL at ${target} refused the login: ${reason}; check the user name and password in the URL`
+          : isMissingDatabase(error)
+            ? `PostgreSQL at ${target} has no such database: ${reason}; create it first (createdb) or name another in the URL`
+            : `cannot reach PostgreSQL at ${target}: ${reason}`,
+      );
     }
     try {
       await migrate(sql, options.schema);
@@ -124,8 +146,26 @@ export class PostgresStore extends BatchedWrites implements Store {
       );
     }
     const description = `postgres ${target}${options.schema === undefined ? '' : ` (schema ${options.schema})`}`;
-    const store = new PostgresStore(sql, description, connectTimeoutSeconds * 1000 + statementTimeoutMs + 2000);
-    await store.guard('read', () => store.refresh());
+    const [{ schema }] = (await sql`SELECT current_schema() AS schema`) as unknown as [{ schema: string }];
+    const store = new PostgresStore(
+      sql,
+      description,
+      connectTimeoutSeconds * 1000 + statementTimeoutMs + 2000,
+      `actlog_changes:${schema}`,
+    );
+    try {
+      await store.guard('read', () => store.refresh());
+      await store.guard('read', async () => {
+        await sql.listen(
+          store.channel,
+          (payload) => store.notified(payload),
+          () => store.relistened(),
+        );
+      });
+    } catch (error) {
+      await sql.end({ timeout: 0 }).catch(() => {});
+      throw new Error(`cannot reach PostgreSQL at ${target}: ${(error as Error).message}`);
+    }
     return store;
   }
 
@@ -159,6 +199,58 @@ export class PostgresStore extends BatchedWrites implements Store {
   }
 
   // ---------------------------------------------------------------------------------------
+  // The change feed: every instance, the writer included, learns of commits by LISTEN.
+
+  /** A commit's notification: ids added (positive), deleted (negative), 0 for delete-all. */
+  private notified(payload: string): void {
+    this.delivering = this.delivering.then(() =>
+      this.deliver(payload).catch(() => {
+        // The records could not be read: tell listeners to catch up from the store.
+        this.changes.publish([{ kind: 'reset' }]);
+      }),
+    );
+  }
+
+  private async deliver(payload: string): Promise<void> {
+    if (this.changes.listening === 0) return;
+    const entries = JSON.parse(payload) as number[];
+    const added = entries.filter((entry) => entry > 0);
+    const rows = new Map<number, RecordRow>();
+    if (added.length > 0) {
+      for (const row of await values<RecordRow>(
+        this.sql,
+        `SELECT ${ROW_SELECT} FROM activity_log WHERE id = ANY($1::int8[])`,
+        [intArray(added)],
+      )) {
+        rows.set(row[0] as number, row);
+      }
+      await this.refresh();
+    }
+    const events: ChangeEvent[] = [];
+    for (const entry of entries) {
+      if (entry === 0) events.push({ kind: 'delete_all' });
+      else if (entry < 0) events.push({ kind: 'delete', id: -entry });
+      else {
+        const row = rows.get(entry);
+        // Gone already (deleted by a later commit, whose notification follows): nothing to show.
+        if (row)
+          events.push({
+            kind: 'record',
+            id: entry,
+            record: rowToRecord(row, this.registry.labels(row[1] as number) ?? []),
+          });
+      }
+    }
+    this.changes.publish(events);
+  }
+
+  /** LISTEN (re)established: after a reconnect, notifications sent meanwhile are lost. */
+  private relistened(): void {
+    if (this.listened) this.changes.publish([{ kind: 'reset' }]);
+    this.listened = true;
+  }
+
+  // ---------------------------------------------------------------------------------------
   // Writes.
 
   protected applyBatch(ops: readonly WriteOp[]): Promise<WriteResult[]> {
@@ -188,8 +280,13 @@ export class PostgresStore extends BatchedWrites implements Store {
       if (deadline.expired) throw new Error('abandoned: the deadline passed before the batch could run');
     };
     stillWanted();
+    // Writers take turns from drawing ids to commit, across instances: ids then increase in
+    // commit order, so the change feed (notified in commit order) is in id order, and a reader
+    // paging by id never misses a record that commits late.
+    await tx.unsafe('SELECT pg_advisory_xact_lock(hashtext($1))', [this.channel]);
     const results: WriteResult[] = new Array(ops.length);
     const rollup = new RollupChanges();
+    const feed: number[] = [];
     if (ops.some((op) => op.kind === 'deleteAll')) {
       // Take TRUNCATE's lock before anything else: upgrading a lock this transaction already
       // holds could deadlock with another instance doing the same.
@@ -202,46 +299,102 @@ export class PostgresStore extends BatchedWrites implements Store {
       let end = start + 1;
       if (kind !== 'deleteAll') while (end < ops.length && sameRun(ops[end] as WriteOp, kind)) end++;
       const run = ops.slice(start, end);
-      if (kind === 'add') {
-        const outcomes = await this.insertRun(
-          tx,
-          run.map((op) => (op as Extract<WriteOp, { kind: 'add' }>).record),
-          rollup,
-          created,
-        );
-        outcomes.forEach((outcome, i) => {
-          results[start + i] = outcome;
+      const at = start;
+      try {
+        const runResults = await this.isolatedRun(tx, run, rollup, created, feed);
+        runResults.forEach((result, i) => {
+          results[at + i] = result;
         });
-      } else if (kind === 'deleteAll') {
-        // TRUNCATE, not DELETE: instant on any size; without RESTART IDENTITY the sequence keeps counting.
-        await tx.unsafe('TRUNCATE activity_log, rollup_cells, rollup_totals');
-        rollup.clear();
-        results[start] = undefined;
-      } else {
-        const idsPerOp = run.map((op) => (op.kind === 'delete' ? [op.id] : op.kind === 'deleteIds' ? [...op.ids] : []));
-        const rows = await values<[number, number, number]>(
-          tx,
-          'DELETE FROM activity_log WHERE id = ANY($1::int8[]) RETURNING id, series_id, timestamp',
-          [intArray(idsPerOp.flat())],
-        );
-        const deleted = new Set<number>();
-        for (const [id, series, timestamp] of rows) {
-          deleted.add(id);
-          rollup.remove(series, timestamp);
+      } catch (error) {
+        if (!isOpError(error)) throw error;
+        // A run is one statement: when it fails, find the op that failed by applying them one by one.
+        for (const [i, op] of run.length === 1 ? [] : run.entries()) {
+          try {
+            results[at + i] = (await this.isolatedRun(tx, [op], rollup, created, feed))[0];
+          } catch (opError) {
+            if (!isOpError(opError)) throw opError;
+            results[at + i] = new OpFailed(toStoreError(opError, 'write'));
+          }
         }
-        // As if one after another: the first delete of an id gets it, a repeat does not.
-        idsPerOp.forEach((ids, i) => {
-          const op = run[i] as WriteOp;
-          const taken = ids.filter((id) => deleted.delete(id)).length;
-          results[start + i] = op.kind === 'delete' ? taken > 0 : taken;
-        });
+        if (run.length === 1) results[at] = new OpFailed(toStoreError(error, 'write'));
       }
       start = end;
     }
     stillWanted();
     await rollup.write(tx, this.shard);
+    // Sent with the commit, in commit order, to every instance (payloads stay under 8000 bytes).
+    for (let i = 0; i < feed.length; i += NOTIFY_ENTRIES) {
+      await tx.unsafe('SELECT pg_notify($1, $2)', [this.channel, JSON.stringify(feed.slice(i, i + NOTIFY_ENTRIES))]);
+    }
     stillWanted();
     return results;
+  }
+
+  /**
+   * A run of ops of one kind in a savepoint: if it fails, it is rolled back alone and its
+   * roll-up changes and new label sets are dropped; the caller decides what failed.
+   */
+  private async isolatedRun(
+    tx: TransactionSql,
+    run: readonly WriteOp[],
+    rollup: RollupChanges,
+    created: [number, Labels][],
+    feed: number[],
+  ): Promise<WriteResult[]> {
+    const changes = new RollupChanges();
+    const labelSets: [number, Labels][] = [];
+    const events: number[] = [];
+    const results = await tx.savepoint((sp) =>
+      this.applyRun(sp as unknown as TransactionSql, run, changes, labelSets, events),
+    );
+    rollup.absorb(changes);
+    created.push(...labelSets);
+    feed.push(...events);
+    return results;
+  }
+
+  private async applyRun(
+    tx: TransactionSql,
+    run: readonly WriteOp[],
+    rollup: RollupChanges,
+    created: [number, Labels][],
+    feed: number[],
+  ): Promise<WriteResult[]> {
+    const kind = (run[0] as WriteOp).kind;
+    if (kind === 'add') {
+      const outcomes = await this.insertRun(
+        tx,
+        run.map((op) => (op as Extract<WriteOp, { kind: 'add' }>).record),
+        rollup,
+        created,
+      );
+      for (const outcome of outcomes) if (!outcome.duplicate) feed.push(outcome.id);
+      return outcomes;
+    }
+    if (kind === 'deleteAll') {
+      // TRUNCATE, not DELETE: instant on any size; without RESTART IDENTITY the sequence keeps counting.
+      await tx.unsafe('TRUNCATE activity_log, rollup_cells, rollup_totals');
+      rollup.wipe();
+      feed.push(0);
+      return [undefined];
+    }
+    const idsPerOp = run.map((op) => (op.kind === 'delete' ? [op.id] : op.kind === 'deleteIds' ? [...op.ids] : []));
+    const rows = await values<[number, number, number]>(
+      tx,
+      'DELETE FROM activity_log WHERE id = ANY($1::int8[]) RETURNING id, series_id, timestamp',
+      [intArray(idsPerOp.flat())],
+    );
+    const deleted = new Set<number>();
+    for (const [id, series, timestamp] of rows.sort((a, b) => a[0] - b[0])) {
+      deleted.add(id);
+      rollup.remove(series, timestamp);
+      feed.push(-id);
+    }
+    // As if one after another: the first delete of an id gets it, a repeat does not.
+    return idsPerOp.map((ids, i) => {
+      const taken = ids.filter((id) => deleted.delete(id)).length;
+      return (run[i] as WriteOp).kind === 'delete' ? taken > 0 : taken;
+    });
   }
 
   /** Inserts a run of records in two statements; a repeated event_id adds nothing. */
@@ -398,6 +551,23 @@ export class PostgresStore extends BatchedWrites implements Store {
     return rowsOf(`SELECT ${columns} FROM activity_log WHERE ${where.sql} ${limits}`, byIndexes && driver !== 'task');
   }
 
+  async ascending<T>(filter: Filter, afterId: number, limit: number, render: RowRenderer<T>): Promise<T[]> {
+    return this.guard('read', async () => {
+      await this.refresh();
+      const selection = this.registry.select(filter);
+      if (!selection.all && selection.ids.length === 0) return [];
+      const where = conditions(filter, selection);
+      const params = [...where.params, afterId, limit];
+      const rows = await values<RecordRow>(
+        this.sql,
+        `SELECT ${ROW_SELECT} FROM activity_log WHERE ${where.sql} AND id > $${params.length - 1} ORDER BY id LIMIT $${params.length}`,
+        params,
+      );
+      await this.refresh();
+      return rows.map((row) => render(row, this.registry.labels(row[1] as number) ?? []));
+    });
+  }
+
   async count(filter: Filter): Promise<number> {
     return (await this.stats(filter, { groupBy: [], zone: UTC, limit: 1 })).total;
   }
@@ -471,6 +641,29 @@ export class PostgresStore extends BatchedWrites implements Store {
     });
   }
 
+  async exclusive(name: string, work: () => Promise<void>): Promise<boolean> {
+    // A session lock on a connection of its own, so it is held exactly as long as the work runs.
+    const connection = await this.guard('read', () => this.sql.reserve());
+    try {
+      const key = `${this.channel}:${name}`;
+      const [row] = (await connection.unsafe('SELECT pg_try_advisory_lock(hashtext($1)) AS got', [key])) as unknown as [
+        { got: boolean },
+      ];
+      if (!row?.got) return false;
+      try {
+        await work();
+      } finally {
+        await connection.unsafe('SELECT pg_advisory_unlock(hashtext($1))', [key]).catch(() => undefined);
+      }
+      return true;
+    } finally {
+      connection.release();
+    }
+  }
+
+  /** PostgreSQL's autovacuum makes the space of deleted rows reusable; nothing to do here. */
+  async compact(): Promise<void> {}
+
   async ping(): Promise<void> {
     await this.guard('read', async () => {
       await this.sql`SELECT 1`;
@@ -517,6 +710,13 @@ async function values<Row extends readonly unknown[]>(
   return (await db.unsafe(query, params as never[], { prepare: true }).values()) as unknown as Row[];
 }
 
+/** A failure of the statement itself (bad data), not of the connection or the server: one op's own. */
+const isOpError = (error: unknown) =>
+  !isUnreachable(error) && !isLostConnection(error) && !(error as { code?: string }).code?.startsWith('40');
+
+/** Feed entries per notification: a payload must stay under PostgreSQL's 8000 bytes. */
+const NOTIFY_ENTRIES = 500;
+
 /** SQL types of the insert columns that are not text. */
 const COLUMN_TYPES: Record<string, string> = { series_id: 'int4', timestamp: 'int8', duration_ms: 'int4' };
 
@@ -560,6 +760,7 @@ class RollupChanges {
     { series: number; hour: number; n: number; latest: number; removed: number }
   >();
   private readonly totals = new Map<number, { n: number; latest: number; removed: number }>();
+  private wiped = false;
 
   add(series: number, timestamp: number): void {
     this.change(series, timestamp, 1);
@@ -569,9 +770,31 @@ class RollupChanges {
     this.change(series, timestamp, -1);
   }
 
-  clear(): void {
+  /** A delete-all in this batch: what came before it is gone with the tables. */
+  wipe(): void {
     this.cells.clear();
     this.totals.clear();
+    this.wiped = true;
+  }
+
+  /** Takes over the changes of a run that committed (its savepoint released). */
+  absorb(run: RollupChanges): void {
+    if (run.wiped) this.wipe();
+    for (const cell of run.cells.values()) {
+      const key = `${cell.series}:${cell.hour}`;
+      const mine = this.cells.get(key) ?? { series: cell.series, hour: cell.hour, n: 0, latest: -1, removed: -1 };
+      mine.n += cell.n;
+      mine.latest = Math.max(mine.latest, cell.latest);
+      mine.removed = Math.max(mine.removed, cell.removed);
+      this.cells.set(key, mine);
+    }
+    for (const [series, total] of run.totals) {
+      const mine = this.totals.get(series) ?? { n: 0, latest: -1, removed: -1 };
+      mine.n += total.n;
+      mine.latest = Math.max(mine.latest, total.latest);
+      mine.removed = Math.max(mine.removed, total.removed);
+      this.totals.set(series, mine);
+    }
   }
 
   private change(series: number, timestamp: number, delta: 1 | -1): void {

@@ -66,6 +66,10 @@ export function rowToJson(row: RecordRow, labels: Labels): string {
   return `${out}}`;
 }
 
+/** A row's field values in record order: undefined where absent, object fields as their JSON text. */
+export const rowValues = (row: RecordRow, labels: Labels): unknown[] =>
+  FIELD_NAMES.map((name) => fieldValue(name, row, labels));
+
 function fieldValue(name: FieldName, row: RecordRow, labels: Labels): unknown {
   if (name === 'id') return Number(row[0]);
   const label = LABEL_AT.get(name);

@@ -52,6 +52,43 @@ export class SqliteReads {
     return this.rowsById(ids.slice(offset));
   }
 
+  /**
+   * Up to `limit` matching rows with ids above `afterId`, oldest first: the primary key (or the
+   * task index) walked upwards within the zone map's window, each candidate checked. Its cost is
+   * the records of the window it passes, so an export of a rare label over all time reads them all.
+   */
+  ascending(filter: Filter, afterId: number, limit: number): RecordRow[] {
+    const s = this.statements;
+    if (Object.keys(filter).length === 0) return s.ascendingRows.all(afterId, limit) as RecordRow[];
+    const selection = this.registry.select(filter);
+    if (!selection.all && selection.ids.length === 0) return [];
+    let lo = afterId + 1;
+    let hi = NO_UPPER_BOUND;
+    if (hasTimeRange(filter)) {
+      const range = this.rollup.zones.idRange(filter.since ?? 0, filter.until ?? NO_UPPER_BOUND);
+      if (!range) return [];
+      lo = Math.max(lo, range.from);
+      hi = range.to;
+    }
+    const check = candidateCheck(filter, this.memberOf(selection), 'walk');
+    const statement =
+      filter.task_id === undefined ? s.upward(filter.q !== undefined) : s.taskUpward(filter.q !== undefined);
+    const params = filter.task_id === undefined ? [] : [filter.task_id];
+    const ids: number[] = [];
+    let chunk = FIRST_CHUNK;
+    while (ids.length < limit && lo < hi) {
+      const rows = statement.all(...params, lo, hi, chunk) as Candidate[];
+      for (const row of rows) {
+        if (check(row)) ids.push(row[ID] as number);
+        if (ids.length >= limit) break;
+      }
+      if (rows.length < chunk) break;
+      lo = ((rows[rows.length - 1] as Candidate)[ID] as number) + 1;
+      chunk = Math.min(chunk * 2, MAX_CHUNK);
+    }
+    return ids.length === 0 ? [] : (s.byIdsAscending.all(JSON.stringify(ids)) as RecordRow[]);
+  }
+
   /** Visits every matching record (id, label set, timestamp, task), newest first; stops when visit returns false. */
   forEach(filter: Filter, visit: (candidate: Candidate) => boolean, beforeId?: number): void {
     this.scan(filter, Number.POSITIVE_INFINITY, beforeId, visit);
@@ -380,7 +417,20 @@ function prepare(db: Database) {
   const byIds = (columns: string) =>
     raw(`SELECT ${columns} FROM activity_log WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id DESC`);
   const candidates = [byIds(PLAIN), byIds(WITH_TEXT)] as const;
+  const up = (columns: string, condition: string, index = '') =>
+    raw(`SELECT ${columns} FROM activity_log ${index} WHERE ${condition} id >= ? AND id < ? ORDER BY id LIMIT ?`);
+  const upward = [up(PLAIN, ''), up(WITH_TEXT, '')] as const;
+  const taskUpward = [
+    up(PLAIN, 'task_id = ? AND', 'INDEXED BY activity_log_by_task'),
+    up(WITH_TEXT, 'task_id = ? AND', 'INDEXED BY activity_log_by_task'),
+  ] as const;
   return {
+    upward: (withText: boolean) => upward[withText ? 1 : 0],
+    taskUpward: (withText: boolean) => taskUpward[withText ? 1 : 0],
+    ascendingRows: raw(`SELECT ${ROW_SELECT} FROM activity_log WHERE id > ? ORDER BY id LIMIT ?`),
+    byIdsAscending: raw(
+      `SELECT ${ROW_SELECT} FROM activity_log WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`,
+    ),
     walk: (withText: boolean) => walk[withText ? 1 : 0],
     task: (withText: boolean) => task[withText ? 1 : 0],
     candidatesById: (withText: boolean) => candidates[withText ? 1 : 0],

@@ -1,23 +1,27 @@
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { AppError, StoreError } from '../../domain/errors.js';
 import { type ActivityRecord, LABEL_FIELDS, type NewRecord } from '../../domain/fields.js';
 import type { Filter, Page } from '../../domain/filter.js';
+import { orderedRecord } from '../../domain/record.js';
 import type { StatsQuery, StatsResult } from '../../domain/stats.js';
 import { parseTimeZone } from '../../domain/time-zone.js';
 import { CellList, hourRange } from '../cells.js';
+import { type ChangeEvent, ChangeFeed } from '../changes.js';
 import { ALL, RecentIds, Rollup } from '../rollup.js';
 import { SeriesRegistry, type SeriesSelection } from '../series.js';
 import { type RecordRow, rowToJson, rowToRecord } from '../sql/records.js';
 import { computeStats, type StatsSource } from '../stats.js';
-import type { Store } from '../store.js';
-import { BatchedWrites, type WriteOp, type WriteResult } from '../write/ops.js';
+import type { RowRenderer, Store } from '../store.js';
+import { BatchedWrites, OpFailed, type WriteOp, type WriteResult } from '../write/ops.js';
+import { makeFolders } from './folders.js';
 import { SqliteReads } from './reads.js';
 import { type BatchOutcome, SqliteWriter } from './writer.js';
 
 const UTC = parseTimeZone('UTC');
 
+/** Pages freed per compaction step (4 MiB with 4 KiB pages). */
+const COMPACT_PAGES = 1024;
 /** Label sets whose rings are loaded per background tick after start. */
 const RING_WARM_STEP = 200;
 
@@ -29,6 +33,7 @@ const RING_WARM_STEP = 200;
  */
 export class SqliteStore extends BatchedWrites implements Store {
   readonly description: string;
+  readonly changes = new ChangeFeed();
   private readonly lock: Database;
   private readonly writer: SqliteWriter;
   private readonly db: Database;
@@ -43,7 +48,7 @@ export class SqliteStore extends BatchedWrites implements Store {
   private constructor(file: string) {
     super();
     this.description = `sqlite ${file}`;
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+    if (file !== ':memory:') makeFolders(dirname(file));
     this.lock = acquireLock(file);
     try {
       this.writer = new SqliteWriter(file);
@@ -59,6 +64,20 @@ export class SqliteStore extends BatchedWrites implements Store {
     this.load();
     this.scheduleMaintenance();
     this.warmRings(1);
+  }
+
+  /**
+   * Creates or upgrades a file's schema without opening a store: no lock is taken, so it can
+   * run beside a server that owns the file (which then finds nothing to do). Returns a description.
+   */
+  static migrateFile(file: string): string {
+    try {
+      makeFolders(dirname(file));
+      new SqliteWriter(file).close();
+      return `sqlite ${file}`;
+    } catch (cause) {
+      throw new Error(`cannot open the SQLite database ${file}: ${(cause as Error).message}`, { cause });
+    }
   }
 
   /** Opens (creating if needed) the database file; fails with one line naming the file. */
@@ -102,8 +121,11 @@ export class SqliteStore extends BatchedWrites implements Store {
   protected applyBatch(ops: readonly WriteOp[]): WriteResult[] {
     const outcome = this.guard('write', () => this.writer.apply(ops));
     this.applyChanges(outcome);
+    this.changes.publish(this.events(ops, outcome));
     this.scheduleMaintenance();
-    return outcome.results;
+    return outcome.results.map((result) =>
+      result instanceof OpFailed ? new OpFailed(toStoreError(result.error, 'write')) : result,
+    );
   }
 
   /** Brings the in-memory roll-up up to a committed batch. */
@@ -126,6 +148,17 @@ export class SqliteStore extends BatchedWrites implements Store {
         }
       }
     }
+  }
+
+  /** The committed batch as the change feed tells it: every change in commit (and id) order. */
+  private events(ops: readonly WriteOp[], outcome: BatchOutcome): ChangeEvent[] {
+    if (this.changes.listening === 0) return [];
+    return outcome.changes.map((change): ChangeEvent => {
+      if (change.kind === 'wipe') return { kind: 'delete_all' };
+      if (change.kind === 'remove') return { kind: 'delete', id: change.id };
+      const { record } = ops[change.op] as Extract<WriteOp, { kind: 'add' }>;
+      return { kind: 'record', id: change.id, record: orderedRecord({ id: change.id, ...record } as ActivityRecord) };
+    });
   }
 
   /** Runs the writer's background steps between batches until it has caught up. */
@@ -162,6 +195,11 @@ export class SqliteStore extends BatchedWrites implements Store {
 
   private pageRows(filter: Filter, page: Page): RecordRow[] {
     return this.guard('read', () => this.reads.page(filter, page.offset, page.limit, page.beforeId));
+  }
+
+  async ascending<T>(filter: Filter, afterId: number, limit: number, render: RowRenderer<T>): Promise<T[]> {
+    const rows = this.guard('read', () => this.reads.ascending(filter, afterId, limit));
+    return rows.map((row) => render(row, this.labelsOf(row)));
   }
 
   private labelsOf(row: RecordRow) {
@@ -242,6 +280,22 @@ export class SqliteStore extends BatchedWrites implements Store {
   /** Runs the background steps until the text index and persisted cells are complete. */
   catchUp(): void {
     while (this.writer.maintain()) {}
+  }
+
+  /** One process owns the file (the lock), so any section is already exclusive. */
+  async exclusive(_name: string, work: () => Promise<void>): Promise<boolean> {
+    await work();
+    return true;
+  }
+
+  async compact(): Promise<void> {
+    // Small steps between write batches, so no write waits long behind it.
+    for (;;) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.closed) return;
+      await this.writes.drain();
+      if (this.guard('write', () => this.writer.vacuumStep(COMPACT_PAGES)) === 0) return;
+    }
   }
 
   async ping(): Promise<void> {

@@ -4,12 +4,12 @@ import { CellList, hourOf, hourRange, periodOf } from '../cells.js';
 import { ALL, ZONE_BLOCK } from '../rollup.js';
 import { type Labels, labelKey, labelsOf } from '../series.js';
 import { INSERT_COLUMNS, insertValues } from '../sql/records.js';
-import type { AddOutcome, WriteOp, WriteResult } from '../write/ops.js';
+import { type AddOutcome, OpFailed, type WriteOp, type WriteResult } from '../write/ops.js';
 import { migrate } from './schema.js';
 
 /** A change the main thread applies to its in-memory roll-up after the commit, in order. */
 export type Change =
-  | { kind: 'add'; id: number; series: number; timestamp: number }
+  | { kind: 'add'; id: number; series: number; timestamp: number; op: number }
   | { kind: 'remove'; id: number; series: number; timestamp: number }
   | { kind: 'wipe' };
 
@@ -48,6 +48,11 @@ export class SqliteWriter {
     // FULL: a commit is fsynced before it returns, so an acknowledged write survives power loss.
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 5000');
+    // A new file returns the space of deleted records in steps (compact); it can only be set
+    // before the first table exists. Older files reuse freed pages for new records instead.
+    if (this.db.prepare('SELECT count(*) FROM sqlite_master').pluck().get() === 0) {
+      this.db.pragma('auto_vacuum = INCREMENTAL');
+    }
     migrate(this.db);
     this.statements = prepare(this.db);
     for (const row of this.db
@@ -66,7 +71,7 @@ export class SqliteWriter {
       return this.db
         .transaction(() => {
           const changes: Change[] = [];
-          const results = ops.map((op) => this.applyOne(op, changes, created));
+          const results = ops.map((op, index) => this.isolated(op, index, changes, created));
           return { results, changes, series: created };
         })
         .immediate();
@@ -77,7 +82,30 @@ export class SqliteWriter {
     }
   }
 
-  private applyOne(op: WriteOp, changes: Change[], created: [number, Labels][]): WriteResult {
+  /**
+   * One op in its own savepoint: if it fails, it alone is rolled back and answered with the
+   * failure, and the rest of the batch (other clients' requests) still commits.
+   */
+  private isolated(op: WriteOp, index: number, changes: Change[], created: [number, Labels][]): WriteResult {
+    const s = this.statements;
+    const ownChanges: Change[] = [];
+    const ownSeries: [number, Labels][] = [];
+    s.savepoint.run();
+    try {
+      const result = this.applyOne(op, index, ownChanges, ownSeries);
+      s.release.run();
+      changes.push(...ownChanges);
+      created.push(...ownSeries);
+      return result;
+    } catch (error) {
+      s.rollbackTo.run();
+      s.release.run();
+      for (const [, labels] of ownSeries) this.series.delete(labelKey(labels));
+      return new OpFailed(error);
+    }
+  }
+
+  private applyOne(op: WriteOp, index: number, changes: Change[], created: [number, Labels][]): WriteResult {
     const s = this.statements;
     switch (op.kind) {
       case 'add': {
@@ -88,7 +116,7 @@ export class SqliteWriter {
           return { id: s.byEvent.get(op.record.event_id) as number, duplicate: true } satisfies AddOutcome;
         }
         const id = Number(info.lastInsertRowid);
-        changes.push({ kind: 'add', id, series, timestamp: op.record.timestamp });
+        changes.push({ kind: 'add', id, series, timestamp: op.record.timestamp, op: index });
         return { id, duplicate: false } satisfies AddOutcome;
       }
       case 'delete':
@@ -213,6 +241,13 @@ export class SqliteWriter {
     this.watermarks.rollup = to;
   }
 
+  /** Frees up to `pages` pages at the end of the file; returns how many free pages remain. */
+  vacuumStep(pages: number): number {
+    if (this.db.pragma('auto_vacuum', { simple: true }) !== 2) return 0;
+    this.db.pragma(`incremental_vacuum(${pages})`);
+    return this.db.pragma('freelist_count', { simple: true }) as number;
+  }
+
   private readWatermarks(): Watermarks {
     const rows = this.db.prepare('SELECT name, id FROM watermarks').raw().all() as [string, number][];
     const map = new Map(rows);
@@ -262,6 +297,9 @@ function prepare(db: Database) {
        ON CONFLICT (block) DO UPDATE SET min_ts = min(min_ts, excluded.min_ts), max_ts = max(max_ts, excluded.max_ts)`,
     ),
     zonesDeleteAll: one('DELETE FROM zone_map'),
+    savepoint: one('SAVEPOINT op'),
+    release: one('RELEASE op'),
+    rollbackTo: one('ROLLBACK TO op'),
     setWatermark: one('UPDATE watermarks SET id = ? WHERE name = ?'),
   };
 }

@@ -1,17 +1,23 @@
 /**
  * Group commit: writes submitted during one turn of the event loop are handed to
  * `runBatch` together, so that many requests share one transaction and one fsync.
- * Each submitter's promise settles only after its batch has committed; a batch
- * that fails rejects exactly the submitters in it. Batches run one after another,
+ * Each submitter's promise settles only after its batch has committed. A batch that
+ * fails as a whole (nothing committed) rejects exactly the submitters in it; an op that
+ * failed on its own (its result is an OpFailed, the others committed) rejects only its submitter. Batches run one after another,
  * in submission order, which keeps ids increasing in acknowledgement order.
  */
+/** The result of one op that failed while the rest of its batch committed. */
+export class OpFailed {
+  constructor(readonly error: unknown) {}
+}
+
 export class GroupCommit<Op, Result> {
   private queue: { op: Op; resolve: (r: Result) => void; reject: (e: unknown) => void }[] = [];
   private scheduled = false;
   private running: Promise<void> | null = null;
 
   constructor(
-    private readonly runBatch: (ops: Op[]) => Result[] | Promise<Result[]>,
+    private readonly runBatch: (ops: Op[]) => (Result | OpFailed)[] | Promise<(Result | OpFailed)[]>,
     /** Bounds one transaction, so one huge burst cannot hold the writer for long. */
     private readonly maxBatch = 1000,
   ) {}
@@ -46,7 +52,11 @@ export class GroupCommit<Op, Result> {
     const batch = this.queue.splice(0, this.maxBatch);
     try {
       const results = await this.runBatch(batch.map((job) => job.op));
-      for (const [i, job] of batch.entries()) job.resolve(results[i] as Result);
+      for (const [i, job] of batch.entries()) {
+        const result = results[i];
+        if (result instanceof OpFailed) job.reject(result.error);
+        else job.resolve(result as Result);
+      }
     } catch (error) {
       for (const job of batch) job.reject(error);
     }

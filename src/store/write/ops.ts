@@ -1,6 +1,8 @@
 import type { NewRecord } from '../../domain/fields.js';
 import type { Filter } from '../../domain/filter.js';
-import { GroupCommit } from './group-commit.js';
+import { GroupCommit, type OpFailed } from './group-commit.js';
+
+export { OpFailed } from './group-commit.js';
 
 /** What adding a record did: its id, and whether a record with its event_id already existed. */
 export interface AddOutcome {
@@ -16,8 +18,11 @@ export type WriteOp =
   | { kind: 'deleteIds'; ids: readonly number[] }
   | { kind: 'deleteAll' };
 
-/** Per op, in order: the add's outcome, whether a record was deleted, how many were, nothing. */
-export type WriteResult = AddOutcome | boolean | number | undefined;
+/**
+ * Per op, in order: the add's outcome, whether a record was deleted, how many were, nothing,
+ * or OpFailed when that op alone failed (rolled back to its savepoint; the others committed).
+ */
+export type WriteResult = AddOutcome | boolean | number | undefined | OpFailed;
 
 /**
  * The write half of a store with group commit: every write becomes an op, and the ops of
@@ -42,6 +47,10 @@ export abstract class BatchedWrites {
     await this.writes.submit({ kind: 'deleteAll' });
   }
 
+  async deleteIds(ids: readonly number[]): Promise<number> {
+    return ids.length === 0 ? 0 : ((await this.writes.submit({ kind: 'deleteIds', ids })) as number);
+  }
+
   /**
    * Deletes the matching records in steps of DELETE_STEP, each its own transaction between
    * other writes. Only records that existed when it began are taken: under steady writes of
@@ -53,7 +62,7 @@ export abstract class BatchedWrites {
     for (;;) {
       const ids = await this.matchingIds(filter, DELETE_STEP, before);
       if (ids.length === 0) return deleted;
-      deleted += (await this.writes.submit({ kind: 'deleteIds', ids })) as number;
+      deleted += await this.deleteIds(ids);
       if (ids.length < DELETE_STEP) return deleted;
     }
   }

@@ -1,8 +1,27 @@
-import { pino } from 'pino';
-import type { ServeConfig } from '../config.js';
-import { isLoopbackHost } from '../http/access.js';
-import { buildApp } from '../http/app.js';
-import { openStore } from '../store/open.js';
+import { resolveServeConfig, SERVER_OPTIONS, type ServeConfig, STORE_OPTIONS } from '../../config.js';
+import { isLoopbackHost } from '../../http/access.js';
+import { type Command, RUNNING } from '../command.js';
+import { checkPortFree, listenFailure } from '../port.js';
+import { openConfiguredStore } from '../store.js';
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the Activity Log API server',
+  description: `Runs the Activity Log API. Flags win over environment variables, which win over defaults.
+Prints one line with the URL when ready; logs requests as JSON on stderr.
+SIGINT or SIGTERM: stop taking requests, finish those in flight, close the database, exit 0.`,
+  options: [
+    { title: 'Server options', options: SERVER_OPTIONS },
+    { title: 'Store options', options: STORE_OPTIONS },
+  ],
+  async run({ flags, env }) {
+    const config = resolveServeConfig(flags, env);
+    // Before the store: a busy port must not leave a new database file or tables behind.
+    await checkPortFree(config.host, config.port);
+    await serve(config);
+    return RUNNING;
+  },
+};
 
 const formatUrl = (host: string, port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 
@@ -11,9 +30,12 @@ const formatUrl = (host: string, port: number) => `http://${host.includes(':') ?
  * requests in flight finish, closes the store and exits 0. Logs go to stderr as JSON;
  * stdout carries only the ready line, so scripts can read the URL from it.
  */
-export async function serve(config: ServeConfig): Promise<void> {
+async function serve(config: ServeConfig): Promise<void> {
+  // Loaded here rather than at the top: --help and the store commands need no HTTP stack,
+  // which is most of the CLI's start-up time.
+  const [{ pino }, { buildApp }] = await Promise.all([import('pino'), import('../../http/app.js')]);
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, pino.destination(2));
-  const store = await openStore(config);
+  const store = await openConfiguredStore(config);
   const app = await buildApp({
     store,
     logger,
@@ -50,7 +72,13 @@ export async function serve(config: ServeConfig): Promise<void> {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    // Taken since checkPortFree looked: close the store cleanly, then say so.
+    await app.close();
+    throw listenFailure(error, config.host, config.port);
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   process.stdout.write(`actlog listening on ${formatUrl(config.host, port)} (${store.description})\n`);

@@ -1,0 +1,71 @@
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { invalid } from '../domain/errors.js';
+import { FIELD_NAMES, FIELDS, type FieldName } from '../domain/fields.js';
+
+/**
+ * Records as CSV (extensions §7): RFC 4180 (quotes, CRLF) written and read by the csv library,
+ * a header row of every field in record order, empty cells for absent fields, `metadata` as its
+ * compact JSON.
+ *
+ * Formula-like cells are made safe for spreadsheets: text that begins with = + - @, a tab or a
+ * carriage return (which Excel, LibreOffice and Google Sheets would evaluate) gets a leading
+ * apostrophe, and so does text that itself begins with an apostrophe, so that the rule can be
+ * undone exactly: `actlog import` (fromCsvRow) removes one leading apostrophe before any of those
+ * characters. Numbers are never prefixed. docs/decisions.md, "Export and import".
+ */
+export const CSV_COLUMNS: readonly FieldName[] = FIELD_NAMES;
+
+const FORMULA_START = /^[=+\-@\t\r']/;
+const PREFIXED = /^'[=+\-@\t\r']/;
+
+export const safeCell = (text: string) => (FORMULA_START.test(text) ? `'${text}` : text);
+export const unsafeCell = (text: string) => (PREFIXED.test(text) ? text.slice(1) : text);
+
+/** The CSV text of some rows of cells (each already in CSV_COLUMNS order), CRLF line ends. */
+export function csvLines(rows: readonly (readonly string[])[]): string {
+  return stringify(rows as string[][], { record_delimiter: 'windows' });
+}
+
+export const CSV_HEADER = csvLines([CSV_COLUMNS as string[]]);
+
+/** One record's cells from its field values (absent: undefined; metadata: its JSON text). */
+export function toCsvCells(values: readonly unknown[]): string[] {
+  return values.map((value) => {
+    if (value === undefined || value === null) return '';
+    return typeof value === 'string' ? safeCell(value) : String(value);
+  });
+}
+
+/** Parses CSV text into rows of cells (the header included). */
+export const parseCsv = (text: string): string[][] =>
+  parse(text, { relax_column_count: false, bom: true }) as string[][];
+
+/**
+ * One CSV row (under `header`) as a record body for validation: empty cells are absent fields,
+ * except the contract's own text fields, where empty is the empty string; integers and metadata
+ * are parsed back; the id is dropped (an import gets new ids).
+ */
+export function fromCsvRow(header: readonly string[], cells: readonly string[], item: number): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  header.forEach((name, i) => {
+    const spec = FIELDS[name as FieldName];
+    const cell = cells[i] ?? '';
+    if (!spec || name === 'id') return;
+    if (cell === '') {
+      if (spec.kind === 'text' && spec.origin === 'contract') body[name] = '';
+      return;
+    }
+    if (spec.kind === 'integer') {
+      if (!/^[0-9]+$/.test(cell)) throw invalid(`item ${item}: ${name} must be a whole number`);
+      body[name] = Number(cell);
+    } else if (spec.kind === 'object') {
+      try {
+        body[name] = JSON.parse(cell);
+      } catch {
+        throw invalid(`item ${item}: ${name} is not valid JSON`);
+      }
+    } else body[name] = unsafeCell(cell);
+  });
+  return body;
+}

@@ -1,0 +1,104 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, type OptionSpec } from '../config.js';
+
+/** Exit codes of every command, documented in `actlog --help` and the README. */
+export const EXIT = {
+  ok: 0,
+  /** The command could not do its work: the database, the port, the file system. */
+  failure: 1,
+  /** The command line is wrong: unknown command or flag, a bad value, a missing argument. */
+  usage: 2,
+} as const;
+
+/** What `run` resolves with for a command that keeps the process alive and exits by itself (on a signal). */
+export const RUNNING = Symbol('running');
+
+/** A titled table of `--flag <value>` options, e.g. the store options shared by every store command. */
+export interface OptionGroup {
+  title: string;
+  options: Readonly<Record<string, OptionSpec>>;
+}
+
+export interface CommandInput {
+  /** Flags given on the command line (environment variables are not merged in yet). */
+  flags: Record<string, string>;
+  positionals: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+/** One `actlog <name>` command: everything `main` needs to dispatch to it and describe it. */
+export interface Command {
+  name: string;
+  /** One line for `actlog --help`. */
+  summary: string;
+  /** Arguments after the options, e.g. `<target-file>`. */
+  args?: { name: string; help: string }[];
+  /** What `actlog <name> --help` explains below the usage line. */
+  description: string;
+  options: OptionGroup[];
+  run(input: CommandInput): Promise<number | typeof RUNNING>;
+}
+
+const FLAG_WIDTH = 30;
+
+export function commandHelp(command: Command): string {
+  const args = (command.args ?? []).map((a) => ` ${a.name}`).join('');
+  const groups = command.options.map(({ title, options }) => {
+    const rows = Object.entries(options).map(([name, o]) => {
+      const flag = `  --${name} <value>`.padEnd(FLAG_WIDTH);
+      return `${flag}${o.help}\n${' '.repeat(FLAG_WIDTH)}env ${o.env}, default ${o.default || '(none)'}`;
+    });
+    return `${title}:\n${rows.join('\n')}`;
+  });
+  const argRows = (command.args ?? []).map((a) => `  ${a.name.padEnd(FLAG_WIDTH - 2)}${a.help}`);
+  return [
+    `Usage: actlog ${command.name} [options]${args}`,
+    '',
+    command.description.trimEnd(),
+    '',
+    ...(argRows.length ? ['Arguments:', ...argRows, ''] : []),
+    ...groups.flatMap((g) => [g, '']),
+    `${'  -h, --help'.padEnd(FLAG_WIDTH)}show this help`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * Reads the command line against the command's own options: a flag of another command
+ * (`actlog migrate --port 1`) is an unknown flag here, as is a missing or extra argument.
+ */
+export function parseCommandLine(command: Command, argv: string[]): { help: true } | CommandInput {
+  const names = command.options.flatMap((g) => Object.keys(g.options));
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(argv, names);
+  } catch (error) {
+    // Node's own message goes on about positionals starting with '-'; name the flag and where to look.
+    const flag = /'(-[^']*)'/.exec((error as Error).message)?.[1];
+    if ((error as { code?: string }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || !flag) throw error;
+    throw new ConfigError(`${command.name} has no option ${flag} (see actlog ${command.name} --help)`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { help: true };
+  const expected = command.args ?? [];
+  if (positionals.length < expected.length) {
+    const missing = expected.slice(positionals.length).map((a) => a.name);
+    throw new ConfigError(`${command.name} needs ${missing.join(' ')} (see actlog ${command.name} --help)`);
+  }
+  if (positionals.length > expected.length) {
+    throw new ConfigError(`${command.name}: unexpected argument "${positionals[expected.length]}"`);
+  }
+  const { help: _help, ...flags } = values;
+  return { flags: flags as Record<string, string>, positionals, env: process.env };
+}
+
+const parseOptions = (argv: string[], names: string[]) =>
+  parseArgs({
+    args: argv,
+    options: {
+      ...Object.fromEntries(names.map((name) => [name, { type: 'string' as const }])),
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });

@@ -1,0 +1,124 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { batchItems, isNdjson, MAX_BATCH_BYTES } from '../../api/batch.js';
+import { RecordInputSchema } from '../../api/schemas.js';
+import { checkRecordInput } from '../../api/validation.js';
+import { AppError, ErrorCode, invalid } from '../../domain/errors.js';
+import type { NewRecord } from '../../domain/fields.js';
+import { toNewRecord } from '../../domain/record.js';
+import type { Store } from '../../store/store.js';
+import { envelopeResponses, JSON_TYPE, ok } from '../envelope.js';
+
+/** Items parsed, checked and submitted together: the batch's memory is about this many records. */
+const STEP = 1_000;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+type ItemResult = { id: number; duplicate?: true } | { code: number; message: string };
+
+const ItemResultSchema = Type.Union([
+  Type.Object({ id: Type.Integer(), duplicate: Type.Optional(Type.Boolean()) }),
+  Type.Object({ code: Type.Integer(), message: Type.String() }),
+]);
+
+/**
+ * Batch ingest (extensions §3): a JSON array, or NDJSON, of up to 10,000 records and 16 MiB.
+ * One result per item in input order; a bad item fails alone; ids increase in input order;
+ * when the answer is sent every added record is durable. Items go to the store in steps of
+ * STEP through the same group commit as single writes (sharing their transactions).
+ */
+export const ingestRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (app, { store }) => {
+  // The body is kept as bytes and cut into items here: this plugin's own parser.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BATCH_BYTES }, (_request, body, done) =>
+    done(null, body),
+  );
+
+  app.post(
+    '/activity_log/batch',
+    {
+      bodyLimit: MAX_BATCH_BYTES,
+      schema: {
+        tags: ['activity log'],
+        summary: 'Add many records at once (a JSON array, or NDJSON with Content-Type: application/x-ndjson)',
+        body: {
+          content: {
+            'application/json': { schema: Type.Array(RecordInputSchema, { maxItems: 10_000 }) },
+            'application/x-ndjson': { schema: Type.String({ description: 'One record object per line' }) },
+          },
+        },
+        response: envelopeResponses(
+          Type.Object({
+            added: Type.Integer(),
+            duplicates: Type.Integer(),
+            failed: Type.Integer(),
+            results: Type.Array(ItemResultSchema),
+          }),
+        ),
+      },
+      // The bytes are checked here, item by item; a schema over the whole body would parse it all at once.
+      validatorCompiler: () => () => true,
+    },
+    async (request, reply) => {
+      const body = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
+      const ndjson = isNdjson(request.headers['content-type']);
+      const items = batchItems(body, ndjson);
+      const text = (i: number) => {
+        const [start, end] = items[i] as [number, number];
+        return utf8.decode(body.subarray(start, end));
+      };
+      if (!ndjson) {
+        // An array is one JSON text: if any item is malformed, the body is, and nothing is stored.
+        for (let i = 0; i < items.length; i++) {
+          try {
+            JSON.parse(text(i));
+          } catch {
+            throw invalid('body is not valid JSON');
+          }
+        }
+      }
+      const results: ItemResult[] = new Array(items.length);
+      for (let from = 0; from < items.length; from += STEP) {
+        const pending: Promise<void>[] = [];
+        for (let i = from; i < Math.min(from + STEP, items.length); i++) {
+          let record: NewRecord;
+          try {
+            let value: unknown;
+            try {
+              value = JSON.parse(text(i));
+            } catch {
+              throw invalid(`item ${i}: not valid JSON`);
+            }
+            record = toNewRecord(checkRecordInput(value, i));
+          } catch (error) {
+            results[i] = itemError(error, i);
+            continue;
+          }
+          pending.push(
+            store.add(record).then(
+              ({ id, duplicate }) => {
+                results[i] = duplicate ? { id, duplicate } : { id };
+              },
+              (error: unknown) => {
+                results[i] = itemError(error, i);
+              },
+            ),
+          );
+        }
+        await Promise.all(pending);
+      }
+      const added = results.filter((r) => 'id' in r && !r.duplicate).length;
+      const duplicates = results.filter((r) => 'id' in r && r.duplicate).length;
+      const data = { added, duplicates, failed: results.length - added - duplicates, results };
+      return reply.type(JSON_TYPE).send(JSON.stringify(ok(data)));
+    },
+  );
+};
+
+/** An item's failure as its result; a field error names the item, an internal one says so without internals. */
+function itemError(error: unknown, item: number): { code: number; message: string } {
+  if (error instanceof AppError && error.status < 500) {
+    const message = error.message.startsWith('item ') ? error.message : `item ${item}: ${error.message}`;
+    return { code: error.code, message };
+  }
+  return { code: ErrorCode.internal, message: `item ${item}: internal error: the record could not be stored` };
+}

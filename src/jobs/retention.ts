@@ -1,0 +1,109 @@
+import type { Logger } from 'pino';
+import type { ActivityRecord } from '../domain/fields.js';
+import { nowInSeconds } from '../domain/record.js';
+import { decidingRule, expired, oldestKept, prunes, type Retention } from '../domain/retention.js';
+import { rowToRecord } from '../store/sql/records.js';
+import type { Store } from '../store/store.js';
+
+/** Records looked at, and at most deleted, per step: each step's delete is one short write transaction. */
+export const PRUNE_STEP = 200;
+/** Pruning runs at start and then this often (extensions §8: at least hourly). */
+export const PRUNE_EVERY_MS = 60 * 60 * 1000;
+
+export interface PruneReport {
+  deleted: number;
+  /** Per deciding rule (`--retain-days N` or `field=value:days`): records that went (or would go). */
+  byRule: Record<string, number>;
+}
+
+/**
+ * Retention (extensions §8): finds records past their age, oldest ids first among those older
+ * than the shortest age, and deletes them through the store's ordinary write path (so counts
+ * and statistics stay exact and every instance's live tail hears of it), a step at a time with
+ * a turn of the event loop between steps, so writes never wait behind more than one step.
+ * Then gives the space back (compact). One pruner at a time across instances (exclusive).
+ */
+export class Pruner {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly retention: Retention,
+    private readonly logger?: Logger,
+    private readonly now: () => number = nowInSeconds,
+  ) {}
+
+  /** Prunes now, then every PRUNE_EVERY_MS, in the background. */
+  start(everyMs = PRUNE_EVERY_MS): void {
+    if (!prunes(this.retention)) return;
+    const run = () => {
+      this.running ??= this.prune()
+        .then((report) => {
+          if (report.deleted > 0) this.logger?.info(report, 'pruned records past their retention');
+        })
+        .catch((err: unknown) => this.logger?.error({ err }, 'pruning failed; it is retried at the next run'))
+        .finally(() => {
+          this.running = undefined;
+        });
+    };
+    run();
+    this.timer = setInterval(run, everyMs);
+    this.timer.unref();
+  }
+
+  /** Stops scheduling and lets a step in progress finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Deletes what is past its retention; skipped (zero) when another instance is pruning. */
+  async prune(): Promise<PruneReport> {
+    const report: PruneReport = { deleted: 0, byRule: {} };
+    const ran = await this.store.exclusive('prune', async () => {
+      await this.scan(async (expiredRecords) => {
+        const deleted = await this.store.deleteIds(expiredRecords.map((r) => r.id));
+        report.deleted += deleted;
+        for (const record of expiredRecords) {
+          const rule = decidingRule(this.retention, record);
+          report.byRule[rule] = (report.byRule[rule] ?? 0) + 1;
+        }
+      });
+      if (report.deleted > 0 && !this.stopped) await this.store.compact();
+    });
+    if (!ran) this.logger?.info('another instance is pruning; skipped');
+    return report;
+  }
+
+  /** What prune would delete now, without deleting it. */
+  async dryRun(): Promise<PruneReport> {
+    const report: PruneReport = { deleted: 0, byRule: {} };
+    await this.scan(async (expiredRecords) => {
+      report.deleted += expiredRecords.length;
+      for (const record of expiredRecords) {
+        const rule = decidingRule(this.retention, record);
+        report.byRule[rule] = (report.byRule[rule] ?? 0) + 1;
+      }
+    });
+    return report;
+  }
+
+  private async scan(take: (expiredRecords: ActivityRecord[]) => Promise<void>): Promise<void> {
+    const now = this.now();
+    const until = oldestKept(this.retention, now);
+    if (until === undefined || until <= 0) return;
+    let after = 0;
+    while (!this.stopped) {
+      const candidates = await this.store.ascending({ until }, after, PRUNE_STEP, rowToRecord);
+      if (candidates.length === 0) return;
+      after = (candidates[candidates.length - 1] as ActivityRecord).id;
+      const gone = candidates.filter((record) => expired(this.retention, record, now));
+      if (gone.length > 0) await take(gone);
+      if (candidates.length < PRUNE_STEP) return;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}

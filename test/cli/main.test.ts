@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { COMMANDS } from '../../src/cli/commands/index.js';
+import { STORE_OPTIONS } from '../../src/config.js';
+import { CLI, runCli } from '../helpers/cli.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const packageJson = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
+
+describe('actlog (the command registry)', () => {
+  it('--help lists every command with its summary, the exit codes, and how to run it from a clone', async () => {
+    const help = await runCli(['--help']);
+    assert.equal(help.code, 0);
+    for (const command of COMMANDS) {
+      assert.match(help.stdout, new RegExp(`^ {2}${command.name} +${command.summary}$`, 'm'));
+    }
+    assert.match(help.stdout, /Exit codes: 0 done · 1 failed .* · 2 wrong command line/);
+    assert.match(help.stdout, /npx actlog <command>, or npm link/);
+  });
+
+  it('without a command: the help on stdout, exit 2', async () => {
+    const bare = await runCli([]);
+    assert.equal(bare.code, 2);
+    assert.match(bare.stdout, /Usage: actlog <command>/);
+  });
+
+  it('prints the version of package.json', async () => {
+    const version = await runCli(['--version']);
+    assert.equal(version.code, 0);
+    assert.equal(version.stdout, `${packageJson.version}\n`);
+  });
+
+  for (const command of COMMANDS) {
+    it(`${command.name} --help lists exactly its own options`, async () => {
+      const help = await runCli([command.name, '--help']);
+      assert.equal(help.code, 0);
+      assert.match(help.stdout, new RegExp(`^Usage: actlog ${command.name} \\[options\\]`));
+      const listed = [...help.stdout.matchAll(/^ {2}--([a-z-]+) <value>/gm)].map((m) => m[1]);
+      assert.deepEqual(listed.sort(), command.options.flatMap((g) => Object.keys(g.options)).sort());
+    });
+  }
+
+  it('store commands take only store options: a server option is a usage error (exit 2)', async () => {
+    for (const command of COMMANDS.filter((c) => c.name !== 'serve')) {
+      const names = command.options.flatMap((g) => Object.keys(g.options));
+      assert.deepEqual(names, Object.keys(STORE_OPTIONS), command.name);
+      const result = await runCli([command.name, '--port', '8080', 'x.db']);
+      assert.equal(result.code, 2, command.name);
+      assert.equal(result.stderr, `actlog: ${command.name} has no option --port (see actlog ${command.name} --help)\n`);
+    }
+  });
+
+  it('a missing or extra argument is a usage error (exit 2)', async () => {
+    const missing = await runCli(['backup']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /^actlog: backup needs <target-file>/);
+    const extra = await runCli(['migrate', 'now']);
+    assert.equal(extra.code, 2);
+    assert.match(extra.stderr, /^actlog: migrate: unexpected argument "now"/);
+  });
+});
+
+describe('actlog from a clone of the repository', () => {
+  it('is the bin npm link installs: the built CLI, a node script', () => {
+    assert.equal(`${root}${packageJson.bin.actlog}`, CLI);
+    assert.match(readFileSync(CLI, 'utf8'), /^#!\/usr\/bin\/env node\n/);
+  });
+
+  it('runs as npx actlog, as the README says', async () => {
+    const child = spawn('npx', ['--no-install', 'actlog', '--version'], { cwd: root, stdio: 'pipe' });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const [code] = await once(child, 'exit');
+    assert.equal(code, 0);
+    assert.equal(stdout, `${packageJson.version}\n`);
+  });
+});
