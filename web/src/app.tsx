@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ErrorMessage, Skeleton } from './components/Panel.js';
+import { ErrorMessage } from './components/Panel.js';
 import { TokenPrompt } from './components/TokenPrompt.js';
 import { checkAccess, forgetToken, hasToken, useAccess } from './lib/api.js';
 import { useLocation } from './lib/route.js';
@@ -40,9 +40,10 @@ export function App() {
     (document.querySelector('main h1') as HTMLElement | null)?.focus();
   }, [location.path]);
 
+  // While access is being checked the view already loads: with no token needed (or a stored,
+  // valid one) that saves a round trip; a 401 on any request switches to the token prompt.
   let content: preact.ComponentChildren;
   if (startError) content = <ErrorMessage error={startError} retry={() => setAttempt((n) => n + 1)} />;
-  else if (access.state === 'checking') content = <Skeleton rows={6} />;
   else if (access.state === 'needs-token') content = <TokenPrompt wrong={access.wrong} />;
   else if (access.state === 'refused') {
     content = (

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -43,7 +43,8 @@ export function useLoad<T>(key: string, load: (signal: AbortSignal) => Promise<T
   const loader = useRef(load);
   loader.current = load;
 
-  useEffect(() => {
+  // A layout effect: the request leaves right after the render, not a frame later.
+  useLayoutEffect(() => {
     const controller = new AbortController();
     setState((previous) => ({
       key,

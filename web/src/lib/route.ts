@@ -17,12 +17,15 @@ window.addEventListener('popstate', () => {
   for (const listener of listeners) listener();
 });
 
-/** Goes to `to` (path and query); `replace` for changes that should not add a history entry. */
-export function navigate(to: string, options: { replace?: boolean } = {}): void {
+/**
+ * Goes to `to` (path and query); `replace` for changes that should not add a history entry;
+ * `state` is kept with the entry (e.g. that it was reached by paging, so "back" is "newer").
+ */
+export function navigate(to: string, options: { replace?: boolean; state?: unknown } = {}): void {
   const current = window.location.pathname + window.location.search;
   if (to === current) return;
-  if (options.replace) window.history.replaceState(null, '', to);
-  else window.history.pushState(null, '', to);
+  if (options.replace) window.history.replaceState(options.state ?? null, '', to);
+  else window.history.pushState(options.state ?? null, '', to);
   for (const listener of listeners) listener();
 }
 

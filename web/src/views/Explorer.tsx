@@ -40,13 +40,13 @@ export function Explorer({ params }: { params: URLSearchParams }) {
   const access = useAccess();
   const canDelete = access.state === 'full';
 
-  const setParams = (changes: Record<string, string | undefined>, replace = false) => {
+  const setParams = (changes: Record<string, string | undefined>, replace = false, state?: unknown) => {
     const next = new URLSearchParams(params);
     for (const [name, value] of Object.entries(changes)) {
       if (value === undefined) next.delete(name);
       else next.set(name, value);
     }
-    navigate(href('/explorer', next), { replace });
+    navigate(href('/explorer', next), { replace, state });
   };
 
   // The page: newest first, paged by cursor (before_id = the last id of the page before).
@@ -222,7 +222,11 @@ export function Explorer({ params }: { params: URLSearchParams }) {
               type="button"
               class="button"
               disabled={!before}
-              onClick={() => window.history.back()}
+              onClick={() => {
+                // Reached by "Older": the page before is one step back in history; else start over.
+                if ((window.history.state as { paged?: boolean } | null)?.paged) window.history.back();
+                else setParams({ before: undefined, record: undefined });
+              }}
               title="The page before this one"
             >
               ← Newer
@@ -231,7 +235,10 @@ export function Explorer({ params }: { params: URLSearchParams }) {
               type="button"
               class="button"
               disabled={!lastRow || (page.data?.rows.length ?? 0) < PAGE_SIZE}
-              onClick={() => lastRow && setParams({ before: String(lastRow.id), live: undefined, record: undefined })}
+              onClick={() =>
+                lastRow &&
+                setParams({ before: String(lastRow.id), live: undefined, record: undefined }, false, { paged: true })
+              }
             >
               Older →
             </button>

@@ -24,6 +24,11 @@ import {
 const REFRESH_MS = 30_000;
 /** "Right now": what happened in the last this many seconds. */
 const NOW_WINDOW = 15 * 60;
+/**
+ * "Right now" ends this far after the browser's clock: records a device stamped a little ahead
+ * still count, and a record stamped far in the future cannot make the request read the future.
+ */
+const CLOCK_GRACE = 5 * 60;
 const TOP = 5;
 /** Action types shown on their own in the chart; the rest are summed as "other". */
 const CHART_KEYS = 7;
@@ -93,9 +98,9 @@ export function Overview({ params }: { params: URLSearchParams }) {
   const rightNow = useLoad(
     'now',
     async (signal) => {
-      const since = toSeconds(new Date()) - NOW_WINDOW;
+      const now = toSeconds(new Date());
       const [recent, all] = await Promise.all([
-        stats('serial', { since }, { limit: MAX_GROUPS, signal }),
+        stats('serial', { since: now - NOW_WINDOW, until: now + CLOCK_GRACE }, { limit: MAX_GROUPS, signal }),
         stats('serial', {}, { limit: MAX_GROUPS, signal }),
       ]);
       return { records: recent.total, active: recent.groups.length, devices: all.groups.length };
