@@ -43,18 +43,38 @@ interface Loaded {
 /**
  * Three statistics requests for the whole table: every key's total and last record (from the
  * per-label-set totals, no time range), each key's counts per day for a week (sparkline; its
- * last bucket is today's count), and each key's failures today.
+ * last bucket is today's count), and each key's failures today. When the week has more groups
+ * than one answer holds (over ~1,400 keys), the week is asked for day by day instead.
  */
 async function loadRows(field: Field, signal: AbortSignal): Promise<Loaded> {
   const now = new Date();
   const today = startOfDay(now);
   const weekSince = toSeconds(addDays(today, 1 - SPARK_DAYS));
   const until = toSeconds(addDays(today, 1));
-  const [all, week, failed] = await Promise.all([
+  const [all, weekAtOnce, failed] = await Promise.all([
     stats(field, {}, { limit: MAX_GROUPS, signal }),
     stats(`${field},day`, { since: weekSince, until }, { limit: MAX_GROUPS, signal }),
     stats(field, { status: 'failed', since: toSeconds(today), until }, { limit: MAX_GROUPS, signal }),
   ]);
+  let week = weekAtOnce.groups;
+  let weekTruncated = false;
+  if (weekAtOnce.truncated) {
+    const days = await Promise.all(
+      Array.from({ length: SPARK_DAYS }, (_, i) => {
+        const since = toSeconds(addDays(today, i + 1 - SPARK_DAYS));
+        const day = formatDayKey(addDays(today, i + 1 - SPARK_DAYS));
+        return stats(
+          field,
+          { since, until: toSeconds(addDays(today, i + 2 - SPARK_DAYS)) },
+          { limit: MAX_GROUPS, signal },
+        ).then((answer) => {
+          weekTruncated ||= answer.truncated;
+          return answer.groups.map((group) => ({ ...group, day }));
+        });
+      }),
+    );
+    week = days.flat();
+  }
   const dayIndex = new Map<Seconds, number>();
   for (let i = 0; i < SPARK_DAYS; i++) dayIndex.set(toSeconds(addDays(today, i + 1 - SPARK_DAYS)), i);
   const rows = new Map<string, Row>();
@@ -69,7 +89,7 @@ async function loadRows(field: Field, signal: AbortSignal): Promise<Loaded> {
       days: new Array(SPARK_DAYS).fill(0),
     });
   }
-  for (const group of week.groups) {
+  for (const group of week) {
     const row = rows.get(keyOf(group, field) ?? '');
     const at = dayIndex.get(bucketStart(group.day as string));
     if (!row || at === undefined) continue;
@@ -83,10 +103,14 @@ async function loadRows(field: Field, signal: AbortSignal): Promise<Loaded> {
   return {
     rows: [...rows.values()],
     truncated: all.truncated,
-    sparkTruncated: week.truncated,
+    sparkTruncated: weekTruncated,
     today: toSeconds(today),
   };
 }
+
+/** A local date as the statistics' day keys write it: 2026-11-27. */
+const formatDayKey = (date: Date) =>
+  `${date.getFullYear()}-${String(date.getMonth() + 1).padStart(2, '0')}-${String(date.getDate()).padStart(2, '0')}`;
 
 function storedQuiet(): number {
   try {
