@@ -100,13 +100,19 @@ export function Explorer({ params }: { params: URLSearchParams }) {
     return () => clearTimeout(timer);
   }, [announce]);
 
-  const rows = useMemo(() => {
+  const view = useMemo(() => {
     if (!page.data) return undefined;
     const seen = new Set<number>();
-    return [...liveRows, ...page.data.rows]
-      .filter((row) => !gone.has(row.id) && !seen.has(row.id) && seen.add(row.id))
-      .slice(0, MAX_LIVE_ROWS + PAGE_SIZE);
+    let hidden = 0;
+    const shown = [...liveRows, ...page.data.rows].filter((row) => {
+      if (seen.has(row.id)) return false;
+      seen.add(row.id);
+      if (gone.has(row.id)) hidden++;
+      return !gone.has(row.id);
+    });
+    return { rows: shown.slice(0, MAX_LIVE_ROWS + PAGE_SIZE), hidden };
   }, [page.data, liveRows, gone]);
+  const rows = view?.rows;
 
   const selected = rows?.find((row) => row.id === selectedId);
   const [dialog, setDialog] = useState<'delete-matching' | 'export' | { deleteOne: ActivityRecord } | null>(null);
@@ -119,11 +125,12 @@ export function Explorer({ params }: { params: URLSearchParams }) {
       return next;
     });
     setNotice(message);
-    total.reload();
   };
 
   const lastRow = rows?.[rows.length - 1];
   const liveCount = liveRows.length;
+  // The count as of the page's load, plus what arrived live since, minus shown rows deleted since.
+  const shownTotal = total.data === undefined ? undefined : Math.max(0, total.data + liveCount - (view?.hidden ?? 0));
   return (
     <div data-view="explorer" class={selectedId ? 'with-detail' : ''}>
       <div class="view-head">
@@ -138,9 +145,9 @@ export function Explorer({ params }: { params: URLSearchParams }) {
       />
 
       <div class="results-head">
-        <p class="result-count" aria-live="polite" data-count={total.data}>
-          {total.data !== undefined ? (
-            <strong>{plural(total.data, 'matching record')}</strong>
+        <p class="result-count" aria-live="polite" data-count={shownTotal}>
+          {shownTotal !== undefined ? (
+            <strong>{plural(shownTotal, 'matching record')}</strong>
           ) : total.error ? (
             <span class="error">Could not count: {total.error.message}</span>
           ) : !countable ? (

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { EmptyState } from '../components/EmptyState.js';
 import { Panel } from '../components/Panel.js';
-import { TimeChart } from '../components/TimeChart.js';
+import { type ChartSeries, TimeChart } from '../components/TimeChart.js';
 import { formatChange, formatCount, formatPercent } from '../lib/format.js';
 import { useLoad } from '../lib/load.js';
 import { href, navigate } from '../lib/route.js';
@@ -103,7 +103,8 @@ export function Overview({ params }: { params: URLSearchParams }) {
         stats('serial', { since: now - NOW_WINDOW, until: now + CLOCK_GRACE }, { limit: MAX_GROUPS, signal }),
         stats('serial', {}, { limit: MAX_GROUPS, signal }),
       ]);
-      return { records: recent.total, active: recent.groups.length, devices: all.groups.length };
+      const latest = all.groups.reduce((max, group) => Math.max(max, group.last_timestamp), -1);
+      return { records: recent.total, active: recent.groups.length, devices: all.groups.length, latest };
     },
     REFRESH_MS,
   );
@@ -180,6 +181,12 @@ export function Overview({ params }: { params: URLSearchParams }) {
         </fieldset>
       </div>
 
+      {kpis.data && kpis.data.periods.month.current === 0 && rightNow.data && rightNow.data.latest >= 0 && (
+        <p class="notice" data-notice="old-records">
+          Nothing this month: the newest record is from {formatDateTime(rightNow.data.latest)} (records keep the
+          timestamp their client sent). <a href={href('/explorer')}>See every record in the explorer</a>.
+        </p>
+      )}
       <section class="kpis" aria-label="Actions by period" data-panel="kpis" aria-busy={kpis.loading}>
         {(Object.keys(PERIOD_LABELS) as PeriodName[]).map((name) => (
           <Kpi key={name} name={name} kpis={kpis.data} error={kpis.error} />
@@ -220,32 +227,22 @@ export function Overview({ params }: { params: URLSearchParams }) {
             />
           )}
         </Panel>
-        <Panel id="by-status" title="Success and failure" loaded={{ ...byStatus, data: statusChart }} skeletonRows={8}>
-          {(chart) => {
-            const total = chart.series.reduce((sum, s) => sum + s.values.reduce((a, b) => a + b, 0), 0);
-            const failed = chart.series.find((s) => s.label === 'failed')?.values.reduce((a, b) => a + b, 0) ?? 0;
-            return (
-              <>
-                <p class="panel-note">
-                  {total > 0 ? (
-                    <>
-                      <a href={explore({ status: 'failed' })}>{formatCount(failed)} failed</a> (
-                      {formatPercent(failed / total)})
-                    </>
-                  ) : (
-                    'No actions in this period.'
-                  )}
-                </p>
-                <TimeChart
-                  id="chart-status"
-                  x={chart.x}
-                  series={chart.series}
-                  unit={window.unit}
-                  label={`Actions by outcome, ${CHART_RANGES[range].label.toLowerCase()}, per ${window.unit}`}
-                />
-              </>
-            );
-          }}
+        <Panel
+          id="by-status"
+          title="Success and failure"
+          loaded={{ ...byStatus, data: statusChart }}
+          skeletonRows={8}
+          actions={statusChart && <FailureShare chart={statusChart} link={explore({ status: 'failed' })} />}
+        >
+          {(chart) => (
+            <TimeChart
+              id="chart-status"
+              x={chart.x}
+              series={chart.series}
+              unit={window.unit}
+              label={`Actions by outcome, ${CHART_RANGES[range].label.toLowerCase()}, per ${window.unit}`}
+            />
+          )}
         </Panel>
       </div>
 
@@ -286,10 +283,25 @@ export function Overview({ params }: { params: URLSearchParams }) {
   );
 }
 
+/** "25 failed (4%)" over the chart's window, a link to those records. */
+function FailureShare({ chart, link }: { chart: { series: ChartSeries[] }; link: string }) {
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  const total = chart.series.reduce((n, s) => n + sum(s.values), 0);
+  const failed = sum(chart.series.find((s) => s.label === 'failed')?.values ?? []);
+  if (total === 0) return null;
+  return (
+    <p class="panel-note">
+      <a href={link}>{formatCount(failed)} failed</a> ({formatPercent(failed / total)})
+    </p>
+  );
+}
+
 function Kpi({ name, kpis, error }: { name: PeriodName; kpis: Kpis | undefined; error: Error | undefined }) {
   const labels = PERIOD_LABELS[name];
   const period = kpis?.periods[name];
-  const ratio = period && change(period.current, period.previous);
+  const exact = period && change(period.current, period.previous);
+  // Below half a percent the change reads as 0 %: no arrow, no colour.
+  const ratio = exact !== undefined && Math.abs(exact) < 0.005 ? 0 : exact;
   return (
     <div class="kpi" data-kpi={name} data-since={period?.since} data-until={period?.until} data-count={period?.current}>
       <h2>{labels.title}</h2>
@@ -405,7 +417,13 @@ function TopList(props: {
             const target = props.link(value, failed);
             return (
               <li key={value} data-key={value} data-count={group.count}>
-                {target ? <a href={target}>{value}</a> : <span class="muted">(no account)</span>}
+                {target ? (
+                  <a href={target} title={value}>
+                    {value}
+                  </a>
+                ) : (
+                  <span class="muted">(no account)</span>
+                )}
                 <span class={`num ${failed ? 'failed' : ''}`}>
                   {formatCount(group.count)}
                   <span class="visually-hidden">{failed ? ' failures' : ' actions'}</span>
