@@ -40,7 +40,7 @@ function prng(seed: number): () => number {
 }
 
 export interface FarmOptions {
-  /** The newest possible timestamp (seconds); records spread back from it. */
+  /** The newest possible timestamp (seconds); records spread evenly back from it over `days`. */
   now: number;
   records: number;
   days: number;
@@ -65,8 +65,9 @@ export function farmRecords(options: FarmOptions): FarmRecord[] {
   const span = options.days * 86_400;
   const records: FarmRecord[] = [];
   for (let n = 0; n < options.records; n++) {
-    // Denser towards now: the square root pulls draws towards the end of the span.
-    const age = Math.floor(span * (1 - Math.sqrt(random())));
+    // Spread over the span, busier in the (UTC) day than at night, as farms run on schedules.
+    let age = Math.floor(span * random());
+    if (random() < 0.35 && Math.floor(((options.now - age) % 86_400) / 3600) < 6) age = Math.floor(span * random());
     // Busiest accounts first (a skew like a real farm's).
     const account = accounts[Math.floor(random() ** 1.6 * accounts.length)] as (typeof accounts)[number];
     const quiet = account.serial === serials[serials.length - 1] && age < 6 * 3600;
@@ -118,28 +119,34 @@ function detail(action: string, n: number): string {
   }
 }
 
-/** Posts records through `POST /api/v1/activity_log`, `parallel` at a time; returns their ids in order. */
+/** Records per batch request (the API takes up to 10,000). */
+const BATCH = 1000;
+
+/**
+ * Posts records through the API's batch endpoint (`POST /api/v1/activity_log/batch`), in order;
+ * returns their ids.
+ */
 export async function postRecords(
   api: string,
   records: readonly object[],
   headers: Record<string, string> = {},
-  parallel = 16,
 ): Promise<number[]> {
-  const ids: number[] = new Array(records.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < records.length) {
-      const at = next++;
-      const response = await fetch(api, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...headers },
-        body: JSON.stringify(records[at]),
-      });
-      const body = (await response.json()) as { code: number; message: string; data: { id: number } };
-      if (body.code !== 0) throw new Error(`POST failed: ${body.message}`);
-      ids[at] = body.data.id;
+  const ids: number[] = [];
+  for (let at = 0; at < records.length; at += BATCH) {
+    const response = await fetch(`${api}/batch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(records.slice(at, at + BATCH)),
+    });
+    const body = (await response.json()) as {
+      code: number;
+      message: string;
+      data: { failed: number; results: { id?: number; message?: string }[] };
+    };
+    if (body.code !== 0 || body.data.failed > 0) {
+      throw new Error(`batch failed: ${body.message} ${JSON.stringify(body.data?.results.find((r) => r.message))}`);
     }
-  };
-  await Promise.all(Array.from({ length: parallel }, worker));
+    for (const result of body.data.results) ids.push(result.id as number);
+  }
   return ids;
 }

@@ -78,7 +78,7 @@ export async function takeScreenshots(baseUrl: string, out: string): Promise<str
         // Charts are drawn on resize observation; give them a frame.
         await page.waitForTimeout(150);
         const file = join(out, `${shot.name}-${colorScheme}.png`);
-        await page.screenshot({ path: file, fullPage: true });
+        await page.screenshot({ path: file });
         files.push(file);
       }
       await context.close();
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   const server = await startCli(['--port', '0', '--db', join(dir.path, 'actlog.db'), '--log-level', 'warn']);
   try {
     const now = Math.floor(Date.now() / 1000);
-    await postRecords(server.api, farmRecords({ now, records: 4000, days: 35 }));
+    await postRecords(server.api, farmRecords({ now, records: 25_000, days: 70 }));
     const files = await takeScreenshots(server.url, values.out as string);
     for (const file of files) console.log(file);
   } finally {
