@@ -64,8 +64,8 @@ export function Explorer({ params }: { params: URLSearchParams }) {
     return { rows, watermark: Math.max(rows[0]?.id ?? 0, newest[0]?.id ?? 0) };
   });
   // Counting text matches reads every match, so with `q` the count waits for a click.
-  const [countText, setCountText] = useState(false);
-  const countable = !filters.q || countText;
+  const [countedFilter, setCountedFilter] = useState('');
+  const countable = !filters.q || countedFilter === filterKey;
   const total = useLoad(`count:${filterKey}:${countable}`, (signal) =>
     countable ? count(apiFilter(filters, new Date()), signal) : Promise.resolve(undefined),
   );
@@ -88,9 +88,10 @@ export function Explorer({ params }: { params: URLSearchParams }) {
       setAnnounce((text) => `${Number(text.split(' ')[0]) + 1 || 1} new records`);
     },
     delete: (id) => setGone((ids) => new Set(ids).add(id)),
+    // Everything went: ask again (an empty page, a count of 0), the stream goes on.
     deleteAll: () => {
-      setLiveRows([]);
-      setGone(new Set([...(page.data?.rows ?? []).map((r) => r.id)]));
+      page.reload();
+      total.reload();
     },
   });
   // The announcement is a burst counter: it is cleared a moment after it was read out.
@@ -151,7 +152,7 @@ export function Explorer({ params }: { params: URLSearchParams }) {
           ) : total.error ? (
             <span class="error">Could not count: {total.error.message}</span>
           ) : !countable ? (
-            <button type="button" class="link-button" onClick={() => setCountText(true)}>
+            <button type="button" class="link-button" onClick={() => setCountedFilter(filterKey)}>
               Count matches
             </button>
           ) : (
