@@ -1,5 +1,5 @@
-import { DEFAULT_BODY_LIMIT_BYTES } from './domain/limits.js';
-import { isLoopbackHost } from './http/access.js';
+import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_MAX_STREAMS } from './domain/limits.js';
+import { parseRetentionDays, parseRetentionRule, type Retention } from './domain/retention.js';
 
 /** Where the records are: what every command that touches the store needs, and nothing else. */
 export interface StoreConfig {
@@ -19,6 +19,8 @@ export interface ServerConfig {
   corsOrigins: string[];
   /** Requests per minute per client; 0 = off. */
   rateLimit: number;
+  /** Live-tail streams open at once. */
+  maxStreams: number;
 }
 
 /** Everything `actlog serve` can be told, after flags, environment and defaults are merged. */
@@ -32,6 +34,8 @@ export interface OptionSpec {
   readonly env: string;
   readonly default: string;
   readonly help: string;
+  /** A flag without a value (`--dry-run`), or one that may be given several times (its variable: comma-separated). */
+  readonly kind?: 'boolean' | 'multiple';
 }
 
 /** TikMatrix's own Activity Log API listens here too: actlog replaces it on the same port. */
@@ -81,7 +85,33 @@ export const SERVER_OPTIONS = {
     default: '0',
     help: 'requests per minute per client address; 0 = no limit (over it: 429, code 42901)',
   },
+  'max-streams': {
+    env: 'ACTLOG_MAX_STREAMS',
+    default: String(DEFAULT_MAX_STREAMS),
+    help: 'live-tail streams open at once; more get 429, code 42901',
+  },
 } as const satisfies Record<string, OptionSpec>;
+
+/** How long records are kept (extensions §8): for `serve`, which prunes, and `prune`. */
+export const RETENTION_OPTIONS = {
+  'retain-days': {
+    env: 'ACTLOG_RETAIN_DAYS',
+    default: '',
+    help: 'delete records whose timestamp is more than this many days old (pruned at start, then hourly)',
+  },
+  'retain-rule': {
+    env: 'ACTLOG_RETAIN_RULES',
+    default: '',
+    kind: 'multiple',
+    help: 'FIELD=VALUE:DAYS, another age for matching records, e.g. action_type=view:7 (the longest matching age wins)',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+/** 127.0.0.0/8, ::1 and localhost: the addresses that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase();
+  return name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name);
+}
 
 /** Long enough that guessing is hopeless (e.g. `openssl rand -hex 16`). */
 export const MIN_TOKEN_LENGTH = 16;
@@ -146,6 +176,7 @@ export function resolveServerConfig(flags: Flags<ServerOptionName>, env: NodeJS.
       .map((origin) => origin.trim())
       .filter(Boolean),
     rateLimit: wholeNumber('rate-limit', pick('rate-limit'), 0, 10_000_000),
+    maxStreams: wholeNumber('max-streams', pick('max-streams'), 0, 100_000),
   };
   for (const name of ['token', 'read-token'] as const) {
     const value = pick(name);
@@ -177,6 +208,30 @@ export function resolveServeConfig(
   env: NodeJS.ProcessEnv,
 ): ServeConfig {
   return { ...resolveStoreConfig(flags, env), ...resolveServerConfig(flags, env) };
+}
+
+export type RetentionOptionName = keyof typeof RETENTION_OPTIONS;
+
+/** --retain-days and every --retain-rule (flags replace the variable's comma-separated list). */
+export function resolveRetention(
+  flags: Partial<Record<RetentionOptionName, string | string[]>>,
+  env: NodeJS.ProcessEnv,
+): Retention {
+  const days = (flags['retain-days'] as string | undefined) ?? env[RETENTION_OPTIONS['retain-days'].env] ?? '';
+  const given = flags['retain-rule'];
+  const rules = given === undefined ? (env[RETENTION_OPTIONS['retain-rule'].env] ?? '').split(',') : [given].flat();
+  try {
+    const retention: Retention = {
+      rules: rules
+        .map((rule) => rule.trim())
+        .filter(Boolean)
+        .map(parseRetentionRule),
+    };
+    if (days !== '') retention.days = parseRetentionDays(days);
+    return retention;
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
 }
 
 function wholeNumber(name: string, raw: string, min: number, max: number): number {

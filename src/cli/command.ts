@@ -20,8 +20,8 @@ export interface OptionGroup {
 }
 
 export interface CommandInput {
-  /** Flags given on the command line (environment variables are not merged in yet). */
-  flags: Record<string, string>;
+  /** Flags given on the command line (environment variables are not merged in yet); repeatable ones as lists. */
+  flags: Record<string, string | string[] | boolean>;
   positionals: string[];
   env: NodeJS.ProcessEnv;
 }
@@ -45,8 +45,10 @@ export function commandHelp(command: Command): string {
   const args = (command.args ?? []).map((a) => ` ${a.name}`).join('');
   const groups = command.options.map(({ title, options }) => {
     const rows = Object.entries(options).map(([name, o]) => {
-      const flag = `  --${name} <value>`.padEnd(FLAG_WIDTH);
-      return `${flag}${o.help}\n${' '.repeat(FLAG_WIDTH)}env ${o.env}, default ${o.default || '(none)'}`;
+      const flag = `  --${name}${o.kind === 'boolean' ? '' : ' <value>'}`.padEnd(FLAG_WIDTH);
+      const repeat = o.kind === 'multiple' ? ' (repeatable)' : '';
+      const source = o.env ? `\n${' '.repeat(FLAG_WIDTH)}env ${o.env}, default ${o.default || '(none)'}` : '';
+      return `${flag}${o.help}${repeat}${source}`;
     });
     return `${title}:\n${rows.join('\n')}`;
   });
@@ -68,10 +70,10 @@ export function commandHelp(command: Command): string {
  * (`actlog migrate --port 1`) is an unknown flag here, as is a missing or extra argument.
  */
 export function parseCommandLine(command: Command, argv: string[]): { help: true } | CommandInput {
-  const names = command.options.flatMap((g) => Object.keys(g.options));
+  const specs = Object.fromEntries(command.options.flatMap((g) => Object.entries(g.options)));
   let parsed: ReturnType<typeof parseOptions>;
   try {
-    parsed = parseOptions(argv, names);
+    parsed = parseOptions(argv, specs);
   } catch (error) {
     // Node's own message goes on about positionals starting with '-'; name the flag and where to look.
     const flag = /'(-[^']*)'/.exec((error as Error).message)?.[1];
@@ -89,14 +91,21 @@ export function parseCommandLine(command: Command, argv: string[]): { help: true
     throw new ConfigError(`${command.name}: unexpected argument "${positionals[expected.length]}"`);
   }
   const { help: _help, ...flags } = values;
-  return { flags: flags as Record<string, string>, positionals, env: process.env };
+  return { flags: flags as CommandInput['flags'], positionals, env: process.env };
 }
 
-const parseOptions = (argv: string[], names: string[]) =>
+const parseOptions = (argv: string[], specs: Record<string, OptionSpec>) =>
   parseArgs({
     args: argv,
     options: {
-      ...Object.fromEntries(names.map((name) => [name, { type: 'string' as const }])),
+      ...Object.fromEntries(
+        Object.entries(specs).map(([name, spec]) => [
+          name,
+          spec.kind === 'boolean'
+            ? { type: 'boolean' as const }
+            : { type: 'string' as const, ...(spec.kind === 'multiple' ? { multiple: true } : {}) },
+        ]),
+      ),
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,

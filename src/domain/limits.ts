@@ -22,3 +22,5 @@ export const DEFAULT_STATS_LIMIT = 1000;
 export const MAX_STATS_LIMIT = 10_000;
 /** Statistics group by at most this many keys (extensions §4). */
 export const MAX_GROUP_KEYS = 2;
+/** Live-tail streams open at once per server (extensions §6); more get 429. */
+export const DEFAULT_MAX_STREAMS = 100;

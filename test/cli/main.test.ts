@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { COMMANDS } from '../../src/cli/commands/index.js';
-import { STORE_OPTIONS } from '../../src/config.js';
+import { SERVER_OPTIONS, STORE_OPTIONS } from '../../src/config.js';
 import { CLI, runCli } from '../helpers/cli.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -16,7 +16,8 @@ describe('actlog (the command registry)', () => {
     const help = await runCli(['--help']);
     assert.equal(help.code, 0);
     for (const command of COMMANDS) {
-      assert.match(help.stdout, new RegExp(`^ {2}${command.name} +${command.summary}$`, 'm'));
+      const summary = command.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      assert.match(help.stdout, new RegExp(`^ {2}${command.name} +${summary}$`, 'm'));
     }
     assert.match(help.stdout, /Exit codes: 0 done · 1 failed .* · 2 wrong command line/);
     assert.match(help.stdout, /npx actlog <command>, or npm link/);
@@ -39,15 +40,20 @@ describe('actlog (the command registry)', () => {
       const help = await runCli([command.name, '--help']);
       assert.equal(help.code, 0);
       assert.match(help.stdout, new RegExp(`^Usage: actlog ${command.name} \\[options\\]`));
-      const listed = [...help.stdout.matchAll(/^ {2}--([a-z-]+) <value>/gm)].map((m) => m[1]);
+      const listed = [...help.stdout.matchAll(/^ {2}--([a-z-]+)(?: <value>)? /gm)].map((m) => m[1]);
       assert.deepEqual(listed.sort(), command.options.flatMap((g) => Object.keys(g.options)).sort());
     });
   }
 
-  it('store commands take only store options: a server option is a usage error (exit 2)', async () => {
+  it('store commands take no server options: a server option is a usage error (exit 2)', async () => {
     for (const command of COMMANDS.filter((c) => c.name !== 'serve')) {
       const names = command.options.flatMap((g) => Object.keys(g.options));
-      assert.deepEqual(names, Object.keys(STORE_OPTIONS), command.name);
+      assert.deepEqual(names.slice(0, 2), Object.keys(STORE_OPTIONS), command.name);
+      assert.deepEqual(
+        names.filter((name) => name in SERVER_OPTIONS),
+        [],
+        command.name,
+      );
       const result = await runCli([command.name, '--port', '8080', 'x.db']);
       assert.equal(result.code, 2, command.name);
       assert.equal(result.stderr, `actlog: ${command.name} has no option --port (see actlog ${command.name} --help)\n`);

@@ -7,7 +7,13 @@ export interface CrashRound {
   lost: number;
   duplicated: number;
   integrity: string;
+  /** Whether the restarted server's counts and statistics agree with the records it lists. */
+  countsExact: boolean;
 }
+
+/** Writes one at a time (POST) or in batches of BATCH_SIZE (POST /batch). */
+export type CrashMode = 'single' | 'batch';
+const BATCH_SIZE = 40;
 
 /**
  * One round of the crash experiment: concurrent writers against a real server, SIGKILL
@@ -16,22 +22,38 @@ export interface CrashRound {
  */
 export async function crashRound(
   serveArgs: string[],
-  options: { writers?: number; maxDelayMs?: number; sqliteFile?: string; round: number },
+  options: { writers?: number; maxDelayMs?: number; sqliteFile?: string; round: number; mode?: CrashMode },
 ): Promise<CrashRound> {
   const server = await startCli([...serveArgs, '--log-level', 'warn']);
   const acknowledged = new Map<string, number>();
   let stop = false;
+  const record = (w: number, tag: string) => ({
+    platform: 'crash',
+    serial: `w${w}`,
+    action_type: 'add',
+    action_detail: tag,
+  });
   const writer = async (w: number) => {
     for (let i = 0; !stop; i++) {
-      const tag = `r${options.round}-w${w}-${i}`;
       try {
-        const answer = await postJson(server.api, {
-          platform: 'crash',
-          serial: `w${w}`,
-          action_type: 'add',
-          action_detail: tag,
-        });
-        if (answer.body?.code === 0) acknowledged.set(tag, answer.body.data.id);
+        if (options.mode === 'batch') {
+          const tags = Array.from({ length: BATCH_SIZE }, (_, k) => `r${options.round}-w${w}-${i}-${k}`);
+          const answer = await postJson(
+            `${server.api}/batch`,
+            tags.map((tag) => record(w, tag)),
+          );
+          // An answered batch: every item it reports stored must survive.
+          if (answer.body?.code === 0) {
+            tags.forEach((tag, k) => {
+              const result = answer.body.data.results[k];
+              if (result?.id) acknowledged.set(tag, result.id);
+            });
+          }
+        } else {
+          const tag = `r${options.round}-w${w}-${i}`;
+          const answer = await postJson(server.api, record(w, tag));
+          if (answer.body?.code === 0) acknowledged.set(tag, answer.body.data.id);
+        }
       } catch {
         return; // the server is gone: this write was never acknowledged
       }
@@ -67,8 +89,25 @@ export async function crashRound(
     let lost = 0;
     for (const [tag, id] of acknowledged) if (!stored.get(tag)?.includes(id)) lost++;
     const duplicated = [...stored.values()].filter((ids) => ids.length > 1).length;
-    return { acknowledged: acknowledged.size, lost, duplicated, integrity };
+    const listed = [...stored.values()].reduce((sum, ids) => sum + ids.length, 0);
+    return {
+      acknowledged: acknowledged.size,
+      lost,
+      duplicated,
+      integrity,
+      countsExact: await countsAgree(again.api, listed),
+    };
   } finally {
     await again.stop();
   }
+}
+
+/** The count, a statistic and a filtered count agree with `listed`, the records a server lists. */
+export async function countsAgree(api: string, listed: number): Promise<boolean> {
+  const get = async (path: string) =>
+    ((await fetch(`${api}${path}`).then((r) => r.json())) as { data: Record<string, unknown> }).data;
+  const count = (await get('/count?platform=crash')).count;
+  const stats = (await get('/stats?platform=crash&group_by=serial')) as { total: number; groups: { count: number }[] };
+  const grouped = stats.groups.reduce((sum, g) => sum + g.count, 0);
+  return count === listed && stats.total === listed && grouped === listed;
 }

@@ -1,5 +1,13 @@
-import { resolveServeConfig, SERVER_OPTIONS, type ServeConfig, STORE_OPTIONS } from '../../config.js';
-import { isLoopbackHost } from '../../http/access.js';
+import {
+  isLoopbackHost,
+  RETENTION_OPTIONS,
+  resolveRetention,
+  resolveServeConfig,
+  SERVER_OPTIONS,
+  type ServeConfig,
+  STORE_OPTIONS,
+} from '../../config.js';
+import type { Retention } from '../../domain/retention.js';
 import { type Command, RUNNING } from '../command.js';
 import { checkPortFree, listenFailure } from '../port.js';
 import { openConfiguredStore } from '../store.js';
@@ -13,12 +21,14 @@ SIGINT or SIGTERM: stop taking requests, finish those in flight, close the datab
   options: [
     { title: 'Server options', options: SERVER_OPTIONS },
     { title: 'Store options', options: STORE_OPTIONS },
+    { title: 'Retention options', options: RETENTION_OPTIONS },
   ],
   async run({ flags, env }) {
-    const config = resolveServeConfig(flags, env);
+    const config = resolveServeConfig(flags as Record<string, string>, env);
+    const retention = resolveRetention(flags as Record<string, string | string[]>, env);
     // Before the store: a busy port must not leave a new database file or tables behind.
     await checkPortFree(config.host, config.port);
-    await serve(config);
+    await serve(config, retention);
     return RUNNING;
   },
 };
@@ -30,10 +40,14 @@ const formatUrl = (host: string, port: number) => `http://${host.includes(':') ?
  * requests in flight finish, closes the store and exits 0. Logs go to stderr as JSON;
  * stdout carries only the ready line, so scripts can read the URL from it.
  */
-async function serve(config: ServeConfig): Promise<void> {
+async function serve(config: ServeConfig, retention: Retention): Promise<void> {
   // Loaded here rather than at the top: --help and the store commands need no HTTP stack,
   // which is most of the CLI's start-up time.
-  const [{ pino }, { buildApp }] = await Promise.all([import('pino'), import('../../http/app.js')]);
+  const [{ pino }, { buildApp }, { Pruner }] = await Promise.all([
+    import('pino'),
+    import('../../http/app.js'),
+    import('../../jobs/retention.js'),
+  ]);
   const logger = pino({ level: config.logLevel, base: { pid: process.pid } }, pino.destination(2));
   const store = await openConfiguredStore(config);
   const app = await buildApp({
@@ -48,7 +62,9 @@ async function serve(config: ServeConfig): Promise<void> {
     },
     corsOrigins: config.corsOrigins,
     rateLimit: config.rateLimit,
+    maxStreams: config.maxStreams,
   });
+  const pruner = new Pruner(store, retention, logger);
   let stopping = false;
   // Handlers stay installed: a second signal while draining must not kill the process
   // and lose writes that are being committed.
@@ -60,6 +76,7 @@ async function serve(config: ServeConfig): Promise<void> {
     stopping = true;
     logger.info({ signal }, 'shutting down: finishing requests in flight');
     try {
+      await pruner.stop();
       await app.close();
       logger.info('stopped');
       logger.flush();
@@ -82,4 +99,6 @@ async function serve(config: ServeConfig): Promise<void> {
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   process.stdout.write(`actlog listening on ${formatUrl(config.host, port)} (${store.description})\n`);
+  // At start (in the background, the server already answers), then hourly.
+  pruner.start();
 }

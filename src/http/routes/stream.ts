@@ -5,14 +5,12 @@ import { type QueryInput, toFilter } from '../../api/query.js';
 import { FILTER_PROPERTIES } from '../../api/schemas.js';
 import { AppError, ErrorCode, invalid } from '../../domain/errors.js';
 import { type Filter, matches } from '../../domain/filter.js';
-import { MAX_SAFE_INTEGER } from '../../domain/limits.js';
+import { DEFAULT_MAX_STREAMS, MAX_SAFE_INTEGER } from '../../domain/limits.js';
 import type { ChangeEvent } from '../../store/changes.js';
 import { rowToJson } from '../../store/sql/records.js';
 import type { Store } from '../../store/store.js';
 import { normalizeQuery } from '../query.js';
 
-/** Open streams per server (extensions §6); more get 429 / 42901. */
-export const DEFAULT_MAX_STREAMS = 100;
 /** A comment line this often keeps proxies from closing an idle stream. */
 const PING_MS = 15_000;
 /** Bytes a client may fall behind by before it is told `overflow` and the stream ends. */
