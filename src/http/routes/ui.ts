@@ -44,6 +44,16 @@ const PAGE_HEADERS = {
 /** Paths the app never answers: the API keeps its JSON 404s, missing assets are 404s too. */
 const isReserved = (path: string) => path === '/api' || path.startsWith('/api/') || path.startsWith('/assets/');
 
+/** The path as the router reads it (`/%61pi/x` is `/api/x`); undecodable escapes stay as they are. */
+function decodedPath(url: string): string {
+  const path = url.split('?')[0] as string;
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
+
 export const uiRoutes: FastifyPluginAsync<{ root?: string }> = async (app, options) => {
   const root = options.root ?? UI_ROOT;
   const assets = join(root, 'assets');
@@ -62,8 +72,7 @@ export const uiRoutes: FastifyPluginAsync<{ root?: string }> = async (app, optio
   }
 
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
-    const path = request.url.split('?')[0] as string;
-    if (isReserved(path)) return reply.callNotFound();
+    if (isReserved(decodedPath(request.url))) return reply.callNotFound();
     let page: Buffer;
     try {
       page = await readFile(join(root, 'index.html'));
