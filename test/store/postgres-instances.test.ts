@@ -89,7 +89,9 @@ describe('three actlog instances on one PostgreSQL database', { skip: unavailabl
   });
 
   it('streams every record written through any instance to every instance, once and in id order', async () => {
-    const streams = await Promise.all(instances.map((instance) => SseClient.open(`${instance.api}/stream?platform=tail`)));
+    const streams = await Promise.all(
+      instances.map((instance) => SseClient.open(`${instance.api}/stream?platform=tail`)),
+    );
     try {
       // Writers on all three instances at once, single records and batches, with an idempotent repeat.
       const ids: number[] = [];
@@ -97,7 +99,9 @@ describe('three actlog instances on one PostgreSQL database', { skip: unavailabl
         for (let i = 0; i < 15; i++) {
           const instance = instances[(w + i) % 3] as CliProcess;
           if (i % 5 === 4) {
-            const batch = Array.from({ length: 10 }, (_, k) => aRecord({ platform: 'tail', action_detail: `w${w}-${i}-${k}` }));
+            const batch = Array.from({ length: 10 }, (_, k) =>
+              aRecord({ platform: 'tail', action_detail: `w${w}-${i}-${k}` }),
+            );
             const answer = await postJson(`${instance.api}/batch`, batch);
             ids.push(...answer.body.data.results.map((r: { id: number }) => r.id));
           } else {
