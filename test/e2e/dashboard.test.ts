@@ -204,6 +204,14 @@ describe('dashboard in Chromium', { skip: unavailable }, () => {
     await settled(page);
     const found = await api<{ id: number }[]>(`${server.api}?platform=tiktok&status=failed&q=CAPTCHA&limit=50`);
     assert.equal(await page.locator('tbody tr[data-id]').count(), found.length);
+    // A custom range the wrong way round is refused next to the inputs, not sent.
+    const url = page.url();
+    await page.getByLabel('Time').selectOption('custom');
+    await page.getByLabel('From', { exact: true }).fill('2026-11-27T10:00');
+    await page.getByLabel('To', { exact: true }).fill('2026-11-26T10:00');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.waitForSelector('[data-filter-problem]');
+    assert.equal(page.url(), url);
     await done(session, 'explorer-filter');
   });
 

@@ -308,7 +308,14 @@ function FilterBar({ filters, onApply }: { filters: Filters; onApply: (filters: 
       else delete fields[name];
       return { ...d, fields };
     });
+  const [problem, setProblem] = useState('');
   const apply = (next: Filters) => {
+    // The API refuses since > until; say so here, next to the inputs.
+    if (next.range === 'custom' && next.since !== undefined && next.until !== undefined && next.since > next.until) {
+      setProblem('“From” must not be later than “To”.');
+      return;
+    }
+    setProblem('');
     setDraft(next);
     onApply(next);
   };
@@ -319,7 +326,7 @@ function FilterBar({ filters, onApply }: { filters: Filters; onApply: (filters: 
         class="filter-bar"
         onSubmit={(event) => {
           event.preventDefault();
-          onApply(draft);
+          apply(draft);
         }}
       >
         {FILTER_FIELDS.map((name) =>
@@ -422,6 +429,11 @@ function FilterBar({ filters, onApply }: { filters: Filters; onApply: (filters: 
           <button type="button" class="button" onClick={() => apply({ fields: {}, range: 'all' })}>
             Clear
           </button>
+          {problem && (
+            <p class="error" role="alert" data-filter-problem>
+              {problem}
+            </p>
+          )}
         </div>
       </form>
     </search>
