@@ -3,7 +3,7 @@ import { useEffect, useRef } from 'preact/hooks';
 
 /**
  * A modal dialog on the native <dialog>: it traps focus, closes on Escape and gives focus back
- * to what opened it. `initialFocus` names the element (by data-autofocus) to focus first.
+ * to what opened it. The element marked `data-autofocus` (the safe choice) gets focus first.
  */
 export function Dialog(props: { title: string; onClose: () => void; children: ComponentChildren; class?: string }) {
   const ref = useRef<HTMLDialogElement>(null);
