@@ -4,7 +4,7 @@ import { Sparkline } from '../components/Sparkline.js';
 import { formatCount, formatPercent, plural } from '../lib/format.js';
 import { useLoad } from '../lib/load.js';
 import { href, navigate } from '../lib/route.js';
-import { keyOf, MAX_GROUPS, stats } from '../lib/stats.js';
+import { keyOf, MAX_GROUPS, type StatsGroup, stats } from '../lib/stats.js';
 import { addDays, bucketStart, formatAgo, formatDateTime, type Seconds, startOfDay, toSeconds } from '../lib/time.js';
 
 const REFRESH_MS = 30_000;
@@ -41,24 +41,34 @@ interface Loaded {
 }
 
 /**
- * Three statistics requests for the whole table: every key's total and last record (from the
- * per-label-set totals, no time range), each key's counts per day for a week (sparkline; its
- * last bucket is today's count), and each key's failures today. When the week has more groups
- * than one answer holds (over ~1,400 keys), the week is asked for day by day instead.
+ * Up to this many keys, the week's sparklines come from one `group_by=<field>,day` request (at
+ * most 3,500 groups); with more keys, from one request per day. Both cost about the same in
+ * all; day by day keeps every request small (each under ~20 ms at 10M records, where one
+ * request for 1,500 accounts' week took 40–80 ms) and never hits the 10,000-group limit.
+ */
+const WEEK_IN_ONE_REQUEST = 500;
+
+/**
+ * Statistics requests for the whole table: every key's total and last record (from the
+ * per-label-set totals, no time range), each key's failures today, and each key's counts per
+ * day for a week (sparkline; its last day is today's count).
  */
 async function loadRows(field: Field, signal: AbortSignal): Promise<Loaded> {
   const now = new Date();
   const today = startOfDay(now);
   const weekSince = toSeconds(addDays(today, 1 - SPARK_DAYS));
   const until = toSeconds(addDays(today, 1));
-  const [all, weekAtOnce, failed] = await Promise.all([
-    stats(field, {}, { limit: MAX_GROUPS, signal }),
-    stats(`${field},day`, { since: weekSince, until }, { limit: MAX_GROUPS, signal }),
-    stats(field, { status: 'failed', since: toSeconds(today), until }, { limit: MAX_GROUPS, signal }),
-  ]);
-  let week = weekAtOnce.groups;
+  const failedToday = stats(field, { status: 'failed', since: toSeconds(today), until }, { limit: MAX_GROUPS, signal });
+  // Awaited below; until then a failure must not count as unhandled.
+  failedToday.catch(() => undefined);
+  const all = await stats(field, {}, { limit: MAX_GROUPS, signal });
+  let week: StatsGroup[];
   let weekTruncated = false;
-  if (weekAtOnce.truncated) {
+  if (all.groups.length <= WEEK_IN_ONE_REQUEST) {
+    const answer = await stats(`${field},day`, { since: weekSince, until }, { limit: MAX_GROUPS, signal });
+    week = answer.groups;
+    weekTruncated = answer.truncated;
+  } else {
     const days = await Promise.all(
       Array.from({ length: SPARK_DAYS }, (_, i) => {
         const since = toSeconds(addDays(today, i + 1 - SPARK_DAYS));
@@ -75,6 +85,7 @@ async function loadRows(field: Field, signal: AbortSignal): Promise<Loaded> {
     );
     week = days.flat();
   }
+  const failed = await failedToday;
   const dayIndex = new Map<Seconds, number>();
   for (let i = 0; i < SPARK_DAYS; i++) dayIndex.set(toSeconds(addDays(today, i + 1 - SPARK_DAYS)), i);
   const rows = new Map<string, Row>();
