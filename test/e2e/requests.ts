@@ -113,7 +113,7 @@ export function dashboardRequests(options: { now?: number; tz?: string; sample?:
     r(
       view,
       `/stats?group_by=${field},day&since=${today7}&until=${tomorrow}&${zone}&limit=10000`,
-      'per day for 7 days: sparkline and today',
+      'per day for 7 days (sparkline and today), with at most 500 keys',
     ),
     r(
       view,
@@ -123,7 +123,7 @@ export function dashboardRequests(options: { now?: number; tz?: string; sample?:
     r(
       view,
       `/stats?group_by=${field}&since=${today - DAY}&until=${today}&${zone}&limit=10000`,
-      'one day of the week (only when the week answer is truncated: over ~1,400 keys)',
+      'one day of the week (×7), instead, with more than 500 keys',
     ),
   ];
   const filter = `platform=${sample.platform}&status=failed`;
