@@ -33,7 +33,8 @@ const RING_WARM_STEP = 200;
  */
 export class SqliteStore extends BatchedWrites implements Store {
   readonly description: string;
-  readonly changes = new ChangeFeed();
+  /** Published as part of each commit: "now" is the next id. */
+  readonly changes = new ChangeFeed(() => this.nextId());
   private readonly lock: Database;
   private readonly writer: SqliteWriter;
   private readonly db: Database;
