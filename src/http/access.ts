@@ -14,8 +14,15 @@ export interface AccessOptions {
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
 
-/** Paths that hold data; the rest (health, readiness, the API description) are public. */
-const isProtected = (url: string) => url.startsWith('/api/') || url === '/metrics' || url.startsWith('/metrics?');
+/** Paths that hold data; the rest (health, readiness, the API description, the dashboard's files) are public. */
+const protectedPath = (url: string) => url.startsWith('/api/') || url === '/metrics' || url.startsWith('/metrics?');
+
+/**
+ * Judged on the route the request reached as well as on its URL: the router decodes
+ * percent-escapes, so `/%61pi/v1/activity_log` reaches the API without starting with `/api/`.
+ */
+const isProtected = (request: FastifyRequest) =>
+  protectedPath(request.url) || protectedPath(request.routeOptions.url ?? '');
 
 /** Equal-length digests make the comparison constant-time whatever the token lengths. */
 const digest = (text: string) => createHash('sha256').update(text).digest();
@@ -46,7 +53,7 @@ export function registerAccessControl(app: FastifyInstance, options: AccessOptio
   if (!full && !readOnly) return;
 
   app.addHook('onRequest', async (request: FastifyRequest) => {
-    if (request.method === 'OPTIONS' || !isProtected(request.url)) return;
+    if (request.method === 'OPTIONS' || !isProtected(request)) return;
     const match = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '');
     const given = match ? digest((match[1] as string).trim()) : undefined;
     if (given && full && sameSecret(given, full)) return;

@@ -19,6 +19,7 @@ import { ingestRoutes } from './routes/ingest.js';
 import { recordRoutes } from './routes/records.js';
 import { statsRoutes } from './routes/stats.js';
 import { streamRoutes } from './routes/stream.js';
+import { uiRoutes } from './routes/ui.js';
 import { registerValidators } from './validation.js';
 
 export interface AppOptions {
@@ -93,6 +94,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     ...(options.maxStreams === undefined ? {} : { maxStreams: options.maxStreams }),
   });
   await app.register(exportRoutes, { prefix: '/api/v1', store: options.store });
+  await app.register(uiRoutes);
   app.addHook('onClose', async () => options.store.close());
   return app;
 }

@@ -171,7 +171,7 @@ eachStore(
       });
 
       const unknownRoutes: [string, string][] = [
-        ['GET', '/'],
+        ['GET', '/api'],
         ['GET', '/api/v1/nope'],
         ['GET', '/api/v1/activity_log/all'],
         ['GET', '/api/v1/activity_log/123'],

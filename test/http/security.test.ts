@@ -56,6 +56,26 @@ describe('access tokens', () => {
     assert.equal(await ctx.store.count({}), 1);
   });
 
+  it('refuses the API and metrics without a token also when their path is percent-escaped', async () => {
+    // The router decodes escapes: these reach the API's routes and /metrics.
+    for (const path of [
+      '/%61pi/v1/activity_log/count',
+      '/%61pi/v1/activity_log',
+      '/api%2Fv1/activity_log',
+      '/%6detrics',
+    ]) {
+      const answer = await call(`${ctx.server.url}${path}`);
+      assert.ok(
+        answer.status === 401 || answer.status === 404,
+        `${path}: ${answer.status} ${answer.text.slice(0, 80)}`,
+      );
+      assert.ok(answer.body?.code === 40101 || answer.body?.code === 40401, path);
+      assert.doesNotMatch(answer.text, /"count"|actlog_http/, `${path} leaked data`);
+    }
+    assert.equal((await call(`${ctx.server.url}/%61pi/v1/activity_log/count`)).status, 401);
+    assert.equal((await call(`${ctx.server.url}/%6detrics`)).status, 401);
+  });
+
   it('refuses a wrong token, and one given without the Bearer scheme', async () => {
     for (const authorization of [
       'Bearer wrong-token-0123456789',

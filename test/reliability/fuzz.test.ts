@@ -118,6 +118,11 @@ eachStore(
             });
             assert.ok(answer.status < 500, `${r.method} ${r.path}${r.query} → ${answer.status} ${answer.text}`);
             if (r.method === 'HEAD' || (r.method === 'OPTIONS' && answer.status < 400)) return;
+            // GET of a path outside /api is the dashboard's page (docs/dashboard.md).
+            if (r.method === 'GET' && answer.status === 200 && answer.text.startsWith('<!doctype html>')) {
+              assert.doesNotMatch(decodeURIComponentSafe(r.path), /^\/api(\/|$)/, `${r.path} answered with the page`);
+              return;
+            }
             const envelope = JSON.parse(answer.text);
             if (answer.status >= 400) {
               assert.deepEqual(Object.keys(envelope), ['code', 'message', 'data']);
@@ -136,3 +141,11 @@ eachStore(
   },
   { bodyLimit: 64 * 1024 },
 );
+
+function decodeURIComponentSafe(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
+}
