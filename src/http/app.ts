@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
+import { SHARED_SCHEMAS } from '../api/schemas.js';
 import { AppError, ErrorCode } from '../domain/errors.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../domain/limits.js';
 import type { Store } from '../store/store.js';
@@ -15,6 +16,7 @@ import { registerOpenApi } from './openapi.js';
 import { registerOperations } from './operations.js';
 import { RequestLog } from './request-log.js';
 import { exportRoutes } from './routes/export.js';
+import { homeRoutes } from './routes/home.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { recordRoutes } from './routes/records.js';
 import { statsRoutes } from './routes/stats.js';
@@ -67,6 +69,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const metrics = registerOperations(app, options.store);
   registerErrorHandling(app, bodyLimit, metrics);
   app.addSchema(ErrorEnvelope);
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   if (options.corsOrigins?.length) {
     await app.register(cors, { origin: options.corsOrigins, methods: ['GET', 'HEAD', 'POST', 'DELETE'] });
   }
@@ -84,6 +87,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   }
 
   await registerOpenApi(app, VERSION);
+  await app.register(homeRoutes);
   await app.register(recordRoutes, { prefix: '/api/v1', store: options.store });
   await app.register(statsRoutes, { prefix: '/api/v1', store: options.store });
   await app.register(ingestRoutes, { prefix: '/api/v1', store: options.store });
