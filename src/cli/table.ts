@@ -20,7 +20,7 @@ export function table(
 }
 
 /** Control characters shown as spaces: text from the log must not move the cursor or break a line. */
-const clean = (cell: string) => cell.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+const clean = (cell: string) => cell.replace(/\p{Cc}/gu, ' ');
 
 /** One line of cells for a stream of records (actlog tail): cleaned, cut to the terminal. */
 export const line = (cells: readonly string[], width = terminalWidth()) =>
