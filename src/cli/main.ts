@@ -56,6 +56,12 @@ async function main(argv: string[]): Promise<number | typeof RUNNING> {
   return command.run(input);
 }
 
+// A reader that stopped early (actlog list | head) is not a failure: stop quietly, as cat would.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(EXIT.ok);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     if (code !== RUNNING) process.exitCode = code;

@@ -147,6 +147,23 @@ describe('actlog client commands against a running server', () => {
       assert.equal((await onTerminal(['list', '--serial', 'none'], env)).output, 'no records\n');
     });
 
+    it('stops quietly with exit 0 when the reader goes away (actlog list --all | head -1)', async () => {
+      await post(
+        server.api,
+        Array.from({ length: 3000 }, (_, i) => aRecord({ serial: `s${i}` })),
+      );
+      const child = spawn(process.execPath, [CLI, 'list', '--all'], {
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.stdout.once('data', () => child.stdout.destroy());
+      const [code] = await once(child, 'exit');
+      assert.equal(code, 0);
+      assert.equal(stderr, '');
+    });
+
     it('refuses --limit with --all and a bad time (exit 2)', async () => {
       assert.equal((await actlog(['list', '--all', '--limit', '5'])).code, 2);
       const bad = await actlog(['list', '--since', 'yesterday']);

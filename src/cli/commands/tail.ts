@@ -26,8 +26,6 @@ every matching record after N. On a terminal: one line per record; otherwise (or
     const stop = () => controller.abort();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    // A reader that went away (| head) ends the tail quietly.
-    process.stdout.on('error', stop);
     const records = clientFrom(flags, env, { retries: 3, baseMs: 200, maxMs: 5000 }).tail(
       { ...filterFrom(flags), ...(after !== undefined ? { after_id: after } : {}) },
       { signal: controller.signal },
