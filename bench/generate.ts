@@ -61,9 +61,8 @@ export async function ensureDataset(
   log(`data set ${records.toLocaleString('en')} records (seed ${seed}): generating ${file}`);
   const started = performance.now();
   const store = SqliteStore.open(temp);
-  const tuned = tuneForBulkLoad(store);
-  if (!tuned) log('  (could not enlarge the page cache: generation will be slower)');
-  const next = recordStream(seed);
+  store.bulkLoadMode();
+  const next = recordStream(seed, records);
   const step = Math.max(CHUNK, Math.ceil(records / 10 / CHUNK) * CHUNK);
   let lastReport = 0;
   for (let done = 0; done < records; ) {
@@ -81,6 +80,8 @@ export async function ensureDataset(
       );
     }
   }
+  // The text index, the persisted cells and the zone map, at once (a server does it in the background).
+  store.catchUp();
   await store.close(); // checkpoints the WAL into the file and removes it
   renameSync(temp, file);
   const seconds = Math.round((performance.now() - started) / 100) / 10;
@@ -96,21 +97,6 @@ export async function ensureDataset(
   const bytes = statSync(file).size;
   log(`  done in ${seconds} s, ${(bytes / 2 ** 20).toFixed(0)} MiB`);
   return { file, records, seed, bytes, seconds, cached: false };
-}
-
-/**
- * The store opens its connection for serving: a 2 MiB page cache and an fsync per commit.
- * A bulk load touches tens of thousands of index leaves per chunk, so with that cache it
- * slows down threefold as the file grows. The store has no bulk-load option, so this
- * reaches its connection (a private field: if it is renamed, generation is only slower).
- * synchronous=OFF is safe here: the file is renamed into place only after a clean close.
- */
-function tuneForBulkLoad(store: SqliteStore): boolean {
-  const db = (store as unknown as { db?: { pragma?: (source: string) => unknown } }).db;
-  if (typeof db?.pragma !== 'function') return false;
-  db.pragma('cache_size = -1048576'); // 1 GiB
-  db.pragma('synchronous = OFF');
-  return true;
 }
 
 async function main(): Promise<void> {

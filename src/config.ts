@@ -1,6 +1,5 @@
 import { DEFAULT_BODY_LIMIT_BYTES, DEFAULT_MAX_STREAMS } from './domain/limits.js';
 import { parseRetentionDays, parseRetentionRule, type Retention } from './domain/retention.js';
-import { isLoopbackHost } from './http/access.js';
 
 /** Where the records are: what every command that touches the store needs, and nothing else. */
 export interface StoreConfig {
@@ -107,6 +106,12 @@ export const RETENTION_OPTIONS = {
     help: 'FIELD=VALUE:DAYS, another age for matching records, e.g. action_type=view:7 (the longest matching age wins)',
   },
 } as const satisfies Record<string, OptionSpec>;
+
+/** 127.0.0.0/8, ::1 and localhost: the addresses that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase();
+  return name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name);
+}
 
 /** Long enough that guessing is hopeless (e.g. `openssl rand -hex 16`). */
 export const MIN_TOKEN_LENGTH = 16;

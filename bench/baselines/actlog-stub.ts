@@ -35,7 +35,7 @@ const pageJson = JSON.stringify(page);
 let lastId = 0;
 const stub: Store = {
   description: 'stub (no storage)',
-  changes: new ChangeFeed(),
+  changes: new ChangeFeed(async () => lastId + 1),
   ascending: async () => [],
   add: async () => ({ id: ++lastId, duplicate: false }),
   list: async () => page,

@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { isLoopbackHost } from '../config.js';
 import { AppError, ErrorCode } from '../domain/errors.js';
 
 export interface AccessOptions {
@@ -19,11 +20,6 @@ const isProtected = (url: string) => url.startsWith('/api/') || url === '/metric
 /** Equal-length digests make the comparison constant-time whatever the token lengths. */
 const digest = (text: string) => createHash('sha256').update(text).digest();
 const sameSecret = (given: Buffer, expected: Buffer) => timingSafeEqual(given, expected);
-
-export function isLoopbackHost(host: string): boolean {
-  const name = host.toLowerCase();
-  return name === 'localhost' || name.endsWith('.localhost') || name === '::1' || /^127(\.\d{1,3}){3}$/.test(name);
-}
 
 /** The host name of a Host header, without port or IPv6 brackets. */
 function hostName(header: string): string {
@@ -56,7 +52,10 @@ export function registerAccessControl(app: FastifyInstance, options: AccessOptio
     if (given && full && sameSecret(given, full)) return;
     if (given && readOnly && sameSecret(given, readOnly)) {
       if (READ_METHODS.has(request.method)) return;
-      throw new AppError(ErrorCode.forbidden, 'this token may list and count, but not add or delete');
+      throw new AppError(
+        ErrorCode.forbidden,
+        'this token may read (list, count, statistics, export, live tail) but not add or delete',
+      );
     }
     throw new AppError(
       ErrorCode.unauthorized,

@@ -66,11 +66,7 @@ export class Pruner {
     const ran = await this.store.exclusive('prune', async () => {
       await this.scan(async (expiredRecords) => {
         const deleted = await this.store.deleteIds(expiredRecords.map((r) => r.id));
-        report.deleted += deleted;
-        for (const record of expiredRecords) {
-          const rule = decidingRule(this.retention, record);
-          report.byRule[rule] = (report.byRule[rule] ?? 0) + 1;
-        }
+        tally(report, this.retention, expiredRecords, deleted);
       });
       if (report.deleted > 0 && !this.stopped) await this.store.compact();
     });
@@ -79,31 +75,52 @@ export class Pruner {
   }
 
   /** What prune would delete now, without deleting it. */
-  async dryRun(): Promise<PruneReport> {
-    const report: PruneReport = { deleted: 0, byRule: {} };
-    await this.scan(async (expiredRecords) => {
-      report.deleted += expiredRecords.length;
-      for (const record of expiredRecords) {
-        const rule = decidingRule(this.retention, record);
-        report.byRule[rule] = (report.byRule[rule] ?? 0) + 1;
-      }
-    });
-    return report;
+  dryRun(): Promise<PruneReport> {
+    return expiredReport(this.store, this.retention, this.now());
   }
 
-  private async scan(take: (expiredRecords: ActivityRecord[]) => Promise<void>): Promise<void> {
-    const now = this.now();
-    const until = oldestKept(this.retention, now);
-    if (until === undefined || until <= 0) return;
-    let after = 0;
-    while (!this.stopped) {
-      const candidates = await this.store.ascending({ until }, after, PRUNE_STEP, rowToRecord);
-      if (candidates.length === 0) return;
-      after = (candidates[candidates.length - 1] as ActivityRecord).id;
-      const gone = candidates.filter((record) => expired(this.retention, record, now));
-      if (gone.length > 0) await take(gone);
-      if (candidates.length < PRUNE_STEP) return;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+  private scan(take: (expiredRecords: ActivityRecord[]) => Promise<void>): Promise<void> {
+    return scanExpired(this.store, this.retention, this.now(), take, () => this.stopped);
+  }
+}
+
+/** Where expired records are looked for: a store, or a read-only reader of its file. */
+export type RecordSource = Pick<Store, 'ascending'>;
+
+/** How many records retention would delete now, by deciding rule (a dry run). */
+export async function expiredReport(source: RecordSource, retention: Retention, now: number): Promise<PruneReport> {
+  const report: PruneReport = { deleted: 0, byRule: {} };
+  await scanExpired(source, retention, now, async (expiredRecords) => tally(report, retention, expiredRecords));
+  return report;
+}
+
+/** Adds records to the report by deciding rule; `deleted` is less when another writer took some first. */
+function tally(report: PruneReport, retention: Retention, gone: ActivityRecord[], deleted = gone.length): void {
+  report.deleted += deleted;
+  for (const record of gone) {
+    const rule = decidingRule(retention, record);
+    report.byRule[rule] = (report.byRule[rule] ?? 0) + 1;
+  }
+}
+
+/** Walks records older than the shortest age, a step at a time, handing on the expired ones. */
+async function scanExpired(
+  source: RecordSource,
+  retention: Retention,
+  now: number,
+  take: (expiredRecords: ActivityRecord[]) => Promise<void>,
+  stopped: () => boolean = () => false,
+): Promise<void> {
+  const until = oldestKept(retention, now);
+  if (until === undefined || until <= 0) return;
+  let after = 0;
+  while (!stopped()) {
+    const candidates = await source.ascending({ until }, after, PRUNE_STEP, rowToRecord);
+    if (candidates.length === 0) return;
+    after = (candidates[candidates.length - 1] as ActivityRecord).id;
+    const gone = candidates.filter((record) => expired(retention, record, now));
+    if (gone.length > 0) await take(gone);
+    if (candidates.length < PRUNE_STEP) return;
+    await new Promise((resolve) => setImmediate(resolve));
   }
 }

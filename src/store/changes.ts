@@ -17,6 +17,19 @@ export type ChangeListener = (events: readonly ChangeEvent[]) => void;
 export class ChangeFeed {
   private readonly listeners = new Set<ChangeListener>();
 
+  /** @param synced what `sync` does: the store knows when its changes have all arrived. */
+  constructor(private readonly synced: () => Promise<number>) {}
+
+  /**
+   * "Now" for a new listener: resolves, once the changes committed before the call have
+   * reached the listeners, with an id above every record those changes added; records that
+   * commit later have ids at least this large. (A listener that subscribed first can so tell
+   * what is new from what its feed delivered late.)
+   */
+  sync(): Promise<number> {
+    return this.synced();
+  }
+
   /** Calls `listener` with each committed batch's changes from now on; returns the unsubscribe. */
   subscribe(listener: ChangeListener): () => void {
     this.listeners.add(listener);

@@ -8,6 +8,7 @@ import { type CliProcess, startCli } from '../helpers/cli.js';
 import { freshDatabase, postgresUnavailable } from '../helpers/postgres.js';
 import { aRecord } from '../helpers/records.js';
 import { call, postJson } from '../helpers/server.js';
+import { SseClient } from '../helpers/sse.js';
 import { tempDir } from '../helpers/temp.js';
 
 const NGINX = '/usr/sbin/nginx';
@@ -143,13 +144,49 @@ describe('the nginx example config (deploy/nginx/actlog.conf) in front of two in
     assertEnvelope(malformed, 400, 40001);
   });
 
+  it('passes batches up to 16 MiB; a larger one gets the envelope', async () => {
+    const batch = Array.from({ length: 1_500 }, (_, i) => aRecord({ action_detail: `${i} ${'b'.repeat(1_000)}` }));
+    const answer = await postJson(`${front}/batch`, batch, auth);
+    assert.equal(answer.body.code, 0, answer.text.slice(0, 200));
+    assert.equal(answer.body.data.added, 1_500);
+    const huge = await call(`${front}/batch`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/x-ndjson' },
+      body: `${JSON.stringify(aRecord({ action_detail: 'h'.repeat(4_000) }))}\n`.repeat(4_300),
+    });
+    assertEnvelope(huge, 413, 41301);
+    assert.match(huge.body.message, /16777216/);
+  });
+
+  it('streams a live tail through the balancer: records written through either instance, also after an idle spell', async () => {
+    const tail = await SseClient.open(`${front}/stream?platform=nginx`, auth);
+    try {
+      const ids: number[] = [];
+      for (const instance of instances) {
+        ids.push((await postJson(instance.api, aRecord({ platform: 'nginx' }), auth)).body.data.id);
+      }
+      await tail.until(() => tail.records().length === 2, 5_000);
+      // Longer than the test's 1 s read timeout of ordinary requests: the stream's own is longer.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      ids.push((await postJson((instances[1] as CliProcess).api, aRecord({ platform: 'nginx' }), auth)).body.data.id);
+      await tail.until(() => tail.records().length === 3, 5_000);
+      assert.deepEqual(
+        tail.records().map((r) => r.id),
+        ids,
+      );
+    } finally {
+      tail.close();
+    }
+  });
+
   it('keeps answering when one instance goes away', async () => {
+    const before = (await call(`${front}/count`, { headers: auth })).body.data.count as number;
     await (instances[0] as CliProcess).stop();
     for (let i = 0; i < 10; i++) {
       const answer = await postJson(front, aRecord(), auth);
       assert.equal(answer.body.code, 0, answer.text);
     }
-    assert.equal((await call(`${front}/count`, { headers: auth })).body.data.count, 31);
+    assert.equal((await call(`${front}/count`, { headers: auth })).body.data.count, before + 10);
   });
 
   it('504 / 50001 in the envelope when no instance answers in time', async () => {

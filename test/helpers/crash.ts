@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { startCli } from './cli.js';
 import { postJson } from './server.js';
 
@@ -110,4 +111,63 @@ export async function countsAgree(api: string, listed: number): Promise<boolean>
   const stats = (await get('/stats?platform=crash&group_by=serial')) as { total: number; groups: { count: number }[] };
   const grouped = stats.groups.reduce((sum, g) => sum + g.count, 0);
   return count === listed && stats.total === listed && grouped === listed;
+}
+
+const DAY = 86_400;
+/** Records that retention removes and keeps in a prune round's file. */
+export const PRUNE_OLD = 20_000;
+export const PRUNE_KEPT = 2_000;
+
+/** A SQLite file with PRUNE_OLD records a year old and PRUNE_KEPT of today, for pruneCrashRound. */
+export async function preparePruneFile(file: string): Promise<void> {
+  const now = Math.floor(Date.now() / 1000);
+  const store = SqliteStore.open(file);
+  const record = (i: number, old: boolean) => ({
+    platform: 'crash',
+    serial: `s${i % 7}`,
+    action_type: old ? 'old' : 'keep',
+    action_detail: `record ${i}`,
+    username: '',
+    timestamp: old ? now - 365 * DAY + i : now - 60 + (i % 60),
+  });
+  store.importBatch(Array.from({ length: PRUNE_OLD }, (_, i) => record(i, true)));
+  store.importBatch(Array.from({ length: PRUNE_KEPT }, (_, i) => record(i, false)));
+  store.catchUp();
+  await store.close();
+}
+
+export interface PruneCrashRound {
+  /** Records that should have stayed and are gone. */
+  keptLost: number;
+  /** Old records still there (the next start prunes them). */
+  oldLeft: number;
+  /** Count, statistics and a listed page agree. */
+  countsExact: boolean;
+}
+
+/**
+ * One round of the mid-prune crash experiment: a server started with --retain-days 30 on the
+ * file (it prunes at start) is killed after a random moment; a restart without retention must
+ * still have every record of today, and counts that agree with what it lists.
+ */
+export async function pruneCrashRound(file: string, maxDelayMs = 400): Promise<PruneCrashRound> {
+  const server = await startCli(['--port', '0', '--db', file, '--log-level', 'warn', '--retain-days', '30']);
+  await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * maxDelayMs));
+  server.child.kill('SIGKILL');
+  await server.stop();
+  const again = await startCli(['--port', '0', '--db', file, '--log-level', 'warn']);
+  try {
+    const json = async (path: string) => (await (await fetch(`${again.api}${path}`)).json()) as { data: never };
+    const count = async (query: string) => ((await json(`/count${query}`)).data as { count: number }).count;
+    const kept = await count('?action_type=keep');
+    const oldLeft = await count('?action_type=old');
+    const listed = ((await json('?action_type=old&limit=1000')).data as unknown[]).length;
+    return {
+      keptLost: PRUNE_KEPT - kept,
+      oldLeft,
+      countsExact: listed === Math.min(oldLeft, 1000) && (await countsAgree(again.api, kept + oldLeft)),
+    };
+  } finally {
+    await again.stop();
+  }
 }

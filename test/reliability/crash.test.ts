@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { startCli } from '../helpers/cli.js';
-import { countsAgree, crashRound } from '../helpers/crash.js';
+import { crashRound, PRUNE_OLD, preparePruneFile, pruneCrashRound } from '../helpers/crash.js';
 import { freshDatabase, postgresUnavailable } from '../helpers/postgres.js';
 import { tempDir } from '../helpers/temp.js';
 
 /** The long version (hundreds of rounds) is `node dist/bench/reliability/crash.js`; results in docs/reliability.md. */
 const ROUNDS = Number(process.env.ACTLOG_CRASH_ROUNDS ?? 4);
-const DAY = 86_400;
 
 describe('crash durability (SIGKILL) on SQLite', () => {
   const dir = tempDir();
@@ -33,43 +30,16 @@ describe('crash durability (SIGKILL) on SQLite', () => {
 
   it('loses nothing that should stay when killed while pruning, and counts stay exact', async () => {
     const file = join(dir.path, 'prune.db');
-    const now = Math.floor(Date.now() / 1000);
-    // 20,000 records a year old and 2,000 of today: --retain-days 30 prunes the old ones at start.
-    const store = SqliteStore.open(file);
-    const record = (i: number, old: boolean) => ({
-      platform: 'crash',
-      serial: `s${i % 7}`,
-      action_type: old ? 'old' : 'keep',
-      action_detail: `record ${i}`,
-      username: '',
-      timestamp: old ? now - 365 * DAY + i : now - 60 + (i % 60),
-    });
-    store.importBatch(Array.from({ length: 20_000 }, (_, i) => record(i, true)));
-    store.importBatch(Array.from({ length: 2_000 }, (_, i) => record(i, false)));
-    store.catchUp();
-    await store.close();
+    await preparePruneFile(file);
+    let oldLeft = PRUNE_OLD;
     for (let round = 0; round < ROUNDS; round++) {
-      const server = await startCli(['--port', '0', '--db', file, '--log-level', 'warn', '--retain-days', '30']);
-      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 400));
-      server.child.kill('SIGKILL');
-      await server.stop();
-      const again = await startCli(['--port', '0', '--db', file, '--log-level', 'warn']);
-      try {
-        const json = async (path: string) => (await (await fetch(`${again.api}${path}`)).json()) as { data: never };
-        const count = async (query: string) => ((await json(`/count${query}`)).data as { count: number }).count;
-        assert.equal(await count('?action_type=keep'), 2_000, `round ${round}: a record that should stay is gone`);
-        const old = await count('?action_type=old');
-        assert.ok(await countsAgree(again.api, 2_000 + old), `round ${round}: counts disagree after the kill`);
-        const listed = ((await json('?action_type=old&limit=1000')).data as unknown[]).length;
-        assert.equal(
-          listed,
-          Math.min(old, 1000),
-          `round ${round}: the count of old records (${old}) is not what is listed`,
-        );
-      } finally {
-        await again.stop();
-      }
+      const result = await pruneCrashRound(file);
+      assert.equal(result.keptLost, 0, `round ${round}: a record that should stay is gone`);
+      assert.ok(result.countsExact, `round ${round}: counts disagree with what is listed after the kill`);
+      assert.ok(result.oldLeft <= oldLeft, `round ${round}: old records came back`);
+      oldLeft = result.oldLeft;
     }
+    assert.ok(oldLeft < PRUNE_OLD, 'the kills came while pruning, not before it began');
   });
 });
 

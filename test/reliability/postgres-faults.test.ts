@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import postgres from 'postgres';
 import { type CliProcess, runCli, startCli } from '../helpers/cli.js';
 import { freshDatabase, POSTGRES_URL, postgresUnavailable } from '../helpers/postgres.js';
 import { aRecord } from '../helpers/records.js';
 import { call, postJson } from '../helpers/server.js';
+import { SseClient } from '../helpers/sse.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 
 const unavailable = await postgresUnavailable();
@@ -85,5 +87,39 @@ describe('PostgreSQL faults', { skip: unavailable }, () => {
       assert.equal((await call(`${server.url}/readyz`)).status, 200);
       assert.equal(server.child.exitCode, null, 'never crashed');
     });
+  });
+
+  it('a live tail that loses its LISTEN connection before it sent anything catches up from the store: every new record once, nothing older', async () => {
+    const database = await freshDatabase();
+    const server = await startCli(['--port', '0', '--database-url', database.url, '--log-level', 'fatal']);
+    const admin = postgres(database.url, { max: 1, onnotice: () => undefined });
+    try {
+      for (let i = 0; i < 3; i++) await postJson(server.api, aRecord({ action_detail: `before ${i}` }));
+      const tail = await SseClient.open(`${server.api}/stream`);
+      try {
+        const ids: number[] = [];
+        const write = async (detail: string) => {
+          ids.push((await postJson(server.api, aRecord({ action_detail: detail }))).body.data.id);
+        };
+        // Cut the server's listening connection: notifications sent until it reconnects are lost.
+        const cut = await admin`SELECT pg_terminate_backend(pid) AS gone FROM pg_stat_activity
+          WHERE datname = current_database() AND query ILIKE 'listen%' AND pid <> pg_backend_pid()`;
+        assert.equal(cut.length, 1, 'the one listening connection');
+        for (let i = 1; i <= 4; i++) await write(`live ${i}`);
+        await tail.until(() => tail.records().length >= 4, 15_000);
+        await write('live 5');
+        await tail.until(() => tail.records().length >= 5, 15_000);
+        assert.deepEqual(
+          tail.records().map((r) => r.id),
+          ids,
+        );
+      } finally {
+        tail.close();
+      }
+    } finally {
+      await admin.end({ timeout: 1 });
+      await server.stop();
+      await database.drop();
+    }
   });
 });

@@ -4,6 +4,7 @@ import { type CliProcess, startCli } from '../helpers/cli.js';
 import { freshDatabase, postgresUnavailable } from '../helpers/postgres.js';
 import { aRecord } from '../helpers/records.js';
 import { call, postJson } from '../helpers/server.js';
+import { SseClient } from '../helpers/sse.js';
 
 const unavailable = await postgresUnavailable();
 
@@ -84,6 +85,43 @@ describe('three actlog instances on one PostgreSQL database', { skip: unavailabl
         page,
         expected.slice(10, 35).map((r) => r.id),
       );
+    }
+  });
+
+  it('streams every record written through any instance to every instance, once and in id order', async () => {
+    const streams = await Promise.all(
+      instances.map((instance) => SseClient.open(`${instance.api}/stream?platform=tail`)),
+    );
+    try {
+      // Writers on all three instances at once, single records and batches, with an idempotent repeat.
+      const ids: number[] = [];
+      const writer = async (w: number) => {
+        for (let i = 0; i < 15; i++) {
+          const instance = instances[(w + i) % 3] as CliProcess;
+          if (i % 5 === 4) {
+            const batch = Array.from({ length: 10 }, (_, k) =>
+              aRecord({ platform: 'tail', action_detail: `w${w}-${i}-${k}` }),
+            );
+            const answer = await postJson(`${instance.api}/batch`, batch);
+            ids.push(...answer.body.data.results.map((r: { id: number }) => r.id));
+          } else {
+            const answer = await postJson(instance.api, aRecord({ platform: 'tail', event_id: `w${w}-${i}` }));
+            if (!answer.body.data.duplicate) ids.push(answer.body.data.id);
+            await postJson(instance.api, aRecord({ platform: 'tail', event_id: `w${w}-${i}` }));
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: 9 }, (_, w) => writer(w)));
+      const expected = [...ids].sort((a, b) => a - b);
+      for (const stream of streams) {
+        await stream.until(() => stream.records().length >= expected.length, 10_000);
+        assert.deepEqual(
+          stream.records().map((r) => r.id),
+          expected,
+        );
+      }
+    } finally {
+      for (const stream of streams) stream.close();
     }
   });
 

@@ -1,8 +1,8 @@
 import { RETENTION_OPTIONS, resolveRetention, resolveStoreConfig, STORE_OPTIONS } from '../../config.js';
+import { nowInSeconds } from '../../domain/record.js';
 import { prunes } from '../../domain/retention.js';
-import { type PruneReport, Pruner } from '../../jobs/retention.js';
+import { expiredReport, type PruneReport, Pruner } from '../../jobs/retention.js';
 import { SqliteRecordReader } from '../../store/sqlite/read-only.js';
-import type { Store } from '../../store/store.js';
 import { type Command, EXIT } from '../command.js';
 import { openConfiguredStore } from '../store.js';
 
@@ -37,7 +37,7 @@ server stopped (it prunes by itself when given the same options).`,
     if (dryRun && !config.databaseUrl) {
       const reader = new SqliteRecordReader(config.db);
       try {
-        report = await new Pruner(reader as unknown as Store, retention).dryRun();
+        report = await expiredReport(reader, retention, nowInSeconds());
       } finally {
         reader.close();
       }

@@ -1,4 +1,5 @@
 import {
+  isLoopbackHost,
   RETENTION_OPTIONS,
   resolveRetention,
   resolveServeConfig,
@@ -7,7 +8,6 @@ import {
   STORE_OPTIONS,
 } from '../../config.js';
 import type { Retention } from '../../domain/retention.js';
-import { isLoopbackHost } from '../../http/access.js';
 import { type Command, RUNNING } from '../command.js';
 import { checkPortFree, listenFailure } from '../port.js';
 import { openConfiguredStore } from '../store.js';

@@ -144,9 +144,24 @@ class LiveStream {
   }
 
   async start(): Promise<void> {
+    if (this.after !== undefined) {
+      this.write(': connected\n\n');
+      return this.catchUp();
+    }
+    // Live from now: what committed before now is not new, even when the feed (which on
+    // PostgreSQL hears of commits a moment later) tells of it after the stream subscribed.
+    try {
+      this.last = (await this.store.changes.sync()) - 1;
+    } catch {
+      this.end(); // the store failed: the client reconnects
+      return;
+    }
+    // Held so far: changes committed before now (records at or below `last`, which are not
+    // sent again, and deletes, dropped here) and records committed since (kept).
+    this.held = (this.held ?? []).filter((event) => event.kind === 'record' || event.kind === 'reset');
+    // From here on every matching commit is sent: the comment tells the client so.
     this.write(': connected\n\n');
-    if (this.after === undefined) this.goLive();
-    else await this.catchUp();
+    this.goLive();
   }
 
   /** Replays every matching record above `last`, oldest first, then sends what was held and goes live. */

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import postgres from 'postgres';
-import { CLOSED_BEFORE_ANSWER } from './errors.js';
+import { CLOSED_BEFORE_ANSWER, deadlineError } from './errors.js';
 
 /**
  * int8 (ids, timestamps, counts) arrives as a JS number. Every such value is at most
@@ -132,3 +132,33 @@ export const textArray = (values: readonly (string | null)[]) =>
 
 /** A PostgreSQL array literal of integers. */
 export const intArray = (values: readonly (number | string)[]) => `{${values.join(',')}}`;
+
+/** Runs a statement (prepared) and returns its rows as arrays. */
+export async function values<Row extends readonly unknown[]>(
+  db: Sql | TransactionSql,
+  query: string,
+  params: readonly unknown[] = [],
+): Promise<Row[]> {
+  return (await db.unsafe(query, params as never[], { prepare: true }).values()) as unknown as Row[];
+}
+
+/** Set once an operation's time is up, so that work still queued in the driver can stand down. */
+export interface Deadline {
+  expired: boolean;
+}
+
+/**
+ * Rejects when `work` has not settled within `ms`, and marks `deadline` expired. Covers
+ * what the driver's timeouts do not: a request queued behind connections that hang on a
+ * silent network, or a server that never answers.
+ */
+export function withDeadline<T>(work: PromiseLike<T>, ms: number, deadline: Deadline): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      deadline.expired = true;
+      reject(deadlineError(ms));
+    }, ms);
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}

@@ -20,6 +20,27 @@ export interface BatchOutcome {
   series: [number, Labels][];
 }
 
+/** An op's own failure inside a plain run: the batch is retried with each op isolated. */
+class OpError extends Error {
+  constructor(readonly error: unknown) {
+    super('an op failed');
+  }
+}
+
+/**
+ * SQLite refused this statement for this op's data (a constraint, a trigger's RAISE); the
+ * database itself is fine. Disk, I/O, lock and corruption errors fail the whole batch.
+ */
+const isOpFailure = (error: unknown) => {
+  const code = (error as { code?: string }).code ?? '';
+  return (
+    code.startsWith('SQLITE_CONSTRAINT') ||
+    code === 'SQLITE_MISMATCH' ||
+    code === 'SQLITE_TOOBIG' ||
+    code === 'SQLITE_ERROR'
+  );
+};
+
 /** Records indexed for text, and records folded into the persisted cells, per background step. */
 const TEXT_STEP = 2_000;
 const ROLLUP_STEP = 5_000;
@@ -64,14 +85,30 @@ export class SqliteWriter {
     this.watermarks = this.readWatermarks();
   }
 
-  /** Applies a batch in one transaction; throws (and commits nothing) if any op fails. */
+  /**
+   * Applies a batch in one transaction; throws (and commits nothing) if the transaction itself
+   * fails. An op that fails on its own (the database refused it) is answered with OpFailed and
+   * the rest commits: the batch is first tried plainly, and only if an op throws is it run
+   * again with a savepoint around each op, so the common case pays nothing for the isolation.
+   */
   apply(ops: readonly WriteOp[]): BatchOutcome {
+    try {
+      return this.run(ops, false);
+    } catch (error) {
+      if (error instanceof OpError) return this.run(ops, true);
+      throw error;
+    }
+  }
+
+  private run(ops: readonly WriteOp[], isolate: boolean): BatchOutcome {
     const created: [number, Labels][] = [];
     try {
       return this.db
         .transaction(() => {
           const changes: Change[] = [];
-          const results = ops.map((op, index) => this.isolated(op, index, changes, created));
+          const results = ops.map((op, index) =>
+            isolate ? this.isolated(op, index, changes, created) : this.plain(op, index, changes, created),
+          );
           return { results, changes, series: created };
         })
         .immediate();
@@ -79,6 +116,15 @@ export class SqliteWriter {
       // The transaction rolled back: forget the label sets it had created.
       for (const [, labels] of created) this.series.delete(labelKey(labels));
       throw error;
+    }
+  }
+
+  /** An op outside a savepoint: a failure of the op itself is marked, to retry the batch isolated. */
+  private plain(op: WriteOp, index: number, changes: Change[], created: [number, Labels][]): WriteResult {
+    try {
+      return this.applyOne(op, index, changes, created);
+    } catch (error) {
+      throw isOpFailure(error) ? new OpError(error) : error;
     }
   }
 

@@ -69,7 +69,10 @@ export abstract class BatchedWrites {
 
   /** Up to `limit` ids of matching records below `before`, newest first. */
   protected abstract matchingIds(filter: Filter, limit: number, before: number): Promise<number[]>;
-  /** An id larger than every id issued so far. */
+  /**
+   * An id above every committed record's: whatever commits later gets an id at least this
+   * large (the cut between records a delete-matching takes and those written meanwhile).
+   */
   protected abstract nextId(): Promise<number>;
 }
 
