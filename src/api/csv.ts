@@ -37,9 +37,11 @@ export function toCsvCells(values: readonly unknown[]): string[] {
   });
 }
 
+/** How CSV is read, by `parseCsv` and by `actlog import`'s streaming parser alike. */
+export const CSV_PARSE_OPTIONS = { relax_column_count: false, bom: true } as const;
+
 /** Parses CSV text into rows of cells (the header included). */
-export const parseCsv = (text: string): string[][] =>
-  parse(text, { relax_column_count: false, bom: true }) as string[][];
+export const parseCsv = (text: string): string[][] => parse(text, CSV_PARSE_OPTIONS) as string[][];
 
 /**
  * One CSV row (under `header`) as a record body for validation: empty cells are absent fields,

@@ -24,9 +24,39 @@ import { GROUP_KEYS } from '../domain/stats.js';
 
 /**
  * No NUL in text (PostgreSQL cannot store it). Written so that every JSON-Schema engine compiles
- * it and it accepts emoji (no surrogate ranges); unpaired surrogates are refused in code.
+ * it and it accepts emoji: `\x00` is an escape that ECMAScript (with and without the `u` flag),
+ * RE2, PCRE, Python, Java and .NET all read the same way (`\u0000` is not: RE2 and PCRE refuse
+ * it), and the class has no surrogate ranges, so it holds whether an engine counts UTF-16 units
+ * or code points. Unpaired surrogates are refused in code.
  */
-export const TEXT_PATTERN = '^[^\\u0000]*$';
+export const TEXT_PATTERN = '^[^\\x00]*$';
+
+/**
+ * A regular expression for the decimal numbers from 1 to `max`, leading zeros allowed: exactly
+ * what `parseRecordId` accepts, so that validators that read the OpenAPI document agree with the
+ * server (a string with `^[0-9]+$` and a maximum cannot be said in JSON Schema; an integer would
+ * let validators coerce `1e3` or `0x10`, which the server refuses). Only constructs every engine
+ * has: anchors, groups, alternation, classes and counted repeats.
+ */
+export function decimalAtMostPattern(max: number): string {
+  const digits = String(max);
+  const n = digits.length;
+  const alternatives: string[] = [];
+  if (n > 1) alternatives.push(`[1-9]${n > 2 ? `[0-9]{0,${n - 2}}` : ''}`);
+  for (let i = 0; i < n; i++) {
+    const low = i === 0 ? 1 : 0;
+    const high = Number(digits[i]) - 1;
+    if (high < low) continue;
+    const range = low === high ? String(low) : `[${low}-${high}]`;
+    const rest = n - i - 1;
+    alternatives.push(`${digits.slice(0, i)}${range}${rest === 0 ? '' : rest === 1 ? '[0-9]' : `[0-9]{${rest}}`}`);
+  }
+  alternatives.push(digits);
+  return `^0*(${alternatives.join('|')})$`;
+}
+
+/** The path's `{id}`: 1 … 2^53−1 in decimal digits. */
+export const RECORD_ID_PATTERN = decimalAtMostPattern(MAX_SAFE_INTEGER);
 
 function valueSchema(name: FieldName, spec: FieldSpec): TSchema {
   const common = { description: spec.description, examples: [spec.example] };
@@ -62,7 +92,11 @@ export const RecordInputSchema = Type.Object(
       return [name, 'required' in spec && spec.required ? schema : Type.Optional(Type.Union([schema, Type.Null()]))];
     }),
   ),
-  { description: 'A record to add; extension fields are optional' },
+  {
+    $id: 'RecordInput',
+    description:
+      'A record to add: platform, serial and action_type are required; every other field is optional, and null means not given. Unknown fields are ignored.',
+  },
 );
 
 /** A stored record as answers show it: the contract's fields always, extension fields when given. */
@@ -74,7 +108,12 @@ export const RecordSchema = Type.Object(
       return [name, spec.origin === 'contract' ? schema : Type.Optional(schema)];
     }),
   ),
-  { description: 'A stored record' },
+  {
+    $id: 'ActivityRecord',
+    additionalProperties: false,
+    description:
+      "A stored record: the contract's seven fields always, in this order, then the extension fields that were given",
+  },
 );
 
 function equalitySchema(name: EqualityName): TSchema {
@@ -153,25 +192,38 @@ export const StatsQuerySchema = Type.Object({
 });
 
 const nullableKey = Type.Union([Type.String(), Type.Null()]);
-export const StatsSchema = Type.Object({
-  total: Type.Integer({ description: 'Every matching record (equal to count with the same filters)' }),
-  truncated: Type.Boolean({ description: 'More groups matched than limit' }),
-  groups: Type.Array(
-    Type.Object(
-      {
-        ...(Object.fromEntries(GROUP_KEYS.map((key) => [key, Type.Optional(nullableKey)])) as Record<string, TSchema>),
-        count: Type.Integer(),
-        last_timestamp: Type.Integer({ description: 'The largest timestamp in the group' }),
-      },
-      {
-        description:
-          'The group_by keys in the order given (null where a record lacks the field), then count and last_timestamp',
-      },
+export const StatsSchema = Type.Object(
+  {
+    total: Type.Integer({ description: 'Every matching record (equal to count with the same filters)' }),
+    truncated: Type.Boolean({ description: 'More groups matched than limit' }),
+    groups: Type.Array(
+      Type.Object(
+        {
+          ...(Object.fromEntries(GROUP_KEYS.map((key) => [key, Type.Optional(nullableKey)])) as Record<
+            string,
+            TSchema
+          >),
+          count: Type.Integer(),
+          last_timestamp: Type.Integer({ description: 'The largest timestamp in the group' }),
+        },
+        {
+          description:
+            'The group_by keys in the order given (null where a record lacks the field), then count and last_timestamp',
+        },
+      ),
     ),
-  ),
-});
+  },
+  { $id: 'Stats', description: 'Counts by up to two keys (extensions §4)' },
+);
+
+/** Schemas with an `$id`: shared by the routes, components of the OpenAPI document and of the client's types. */
+export const SHARED_SCHEMAS = [RecordInputSchema, RecordSchema, StatsSchema] as const;
 
 /** The `{id}` of `DELETE /api/v1/activity_log/{id}`: digits only, so `1e3`, `0x10` or ` 5` are refused. */
 export const RecordIdParamSchema = Type.Object({
-  id: Type.String({ pattern: '^[0-9]+$', description: 'A record id: a positive whole number' }),
+  id: Type.String({
+    pattern: RECORD_ID_PATTERN,
+    description: `A record id: decimal digits only, from 1 to ${MAX_SAFE_INTEGER}`,
+    examples: ['1'],
+  }),
 });

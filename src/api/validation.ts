@@ -1,14 +1,19 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { invalid } from '../domain/errors.js';
+import { MAX_SAFE_INTEGER } from '../domain/limits.js';
 import type { RecordInput } from '../domain/record.js';
-import { RecordInputSchema, TEXT_PATTERN } from './schemas.js';
+import { RECORD_ID_PATTERN, RecordInputSchema, TEXT_PATTERN } from './schemas.js';
 
 const common = { allErrors: false, strict: false } as const;
 /** Bodies are JSON and keep their types: `"timestamp": "123"` is a wrong type, not a number. */
 export const bodyValidator = new Ajv({ ...common, coerceTypes: false });
-/** Query strings and path parameters are text: their numbers are coerced ("50" → 50). */
-export const queryValidator = new Ajv({ ...common, coerceTypes: 'array', useDefaults: true });
+/**
+ * Query strings and path parameters are text: their numbers are coerced ("50" → 50). Errors
+ * carry the value (`verbose`), so a too-large id can be told from one that is not a number.
+ */
+export const queryValidator = new Ajv({ ...common, coerceTypes: 'array', useDefaults: true, verbose: true });
 
+/** Also registers `RecordInput` with the body validator, for the routes that refer to it by $ref. */
 const validRecordInput = bodyValidator.compile(RecordInputSchema);
 
 /** One record body (as in a batch item), checked as POST checks it; the error names the field. */
@@ -24,7 +29,8 @@ export function checkRecordInput(value: unknown, item: number): RecordInput {
 
 const patternMeaning: Record<string, string> = {
   [TEXT_PATTERN]: 'must not contain NUL characters',
-  '^[0-9]+$': 'must be a positive whole number',
+  [RECORD_ID_PATTERN]: 'must be a positive whole number',
+  '^[0-9]{1,16}$': 'must be a record id (a whole number)',
 };
 
 const typeName: Record<string, string> = {
@@ -62,6 +68,10 @@ export function describeValidationError(errors: readonly ErrorObject[], part: st
     case 'enum':
       return `${name} must be one of ${(p.allowedValues as string[]).join(', ')}`;
     case 'pattern':
+      // Digits, but more than the largest id: say so rather than "not a number".
+      if (p.pattern === RECORD_ID_PATTERN && /^[0-9]*[1-9][0-9]*$/.test(String(error.data))) {
+        return `${name} must be at most ${MAX_SAFE_INTEGER}`;
+      }
       return `${name} ${patternMeaning[String(p.pattern)] ?? `must match ${p.pattern}`}`;
     default:
       return `${name} ${error.message ?? 'is invalid'}`;

@@ -8,6 +8,11 @@ export const EXIT = {
   failure: 1,
   /** The command line is wrong: unknown command or flag, a bad value, a missing argument. */
   usage: 2,
+  /**
+   * A client command could not reach the server (refused, reset, timed out) even after retrying.
+   * Its own code because a script acts on it differently: try again later, not fix the input.
+   */
+  unreachable: 3,
 } as const;
 
 /** What `run` resolves with for a command that keeps the process alive and exits by itself (on a signal). */
@@ -29,10 +34,15 @@ export interface CommandInput {
 /** One `actlog <name>` command: everything `main` needs to dispatch to it and describe it. */
 export interface Command {
   name: string;
+  /** Where `actlog --help` lists it: the server, commands on the store itself, or commands that call a server. */
+  group: 'server' | 'store' | 'client';
   /** One line for `actlog --help`. */
   summary: string;
-  /** Arguments after the options, e.g. `<target-file>`. */
-  args?: { name: string; help: string }[];
+  /**
+   * Arguments after the options, e.g. `<target-file>`; `optional` ones may be left out, and a
+   * `variadic` last one takes any number (none included).
+   */
+  args?: { name: string; help: string; optional?: true; variadic?: true }[];
   /** What `actlog <name> --help` explains below the usage line. */
   description: string;
   options: OptionGroup[];
@@ -83,11 +93,12 @@ export function parseCommandLine(command: Command, argv: string[]): { help: true
   const { values, positionals } = parsed;
   if (values.help) return { help: true };
   const expected = command.args ?? [];
-  if (positionals.length < expected.length) {
-    const missing = expected.slice(positionals.length).map((a) => a.name);
+  const required = expected.filter((a) => !a.optional && !a.variadic);
+  if (positionals.length < required.length) {
+    const missing = required.slice(positionals.length).map((a) => a.name);
     throw new ConfigError(`${command.name} needs ${missing.join(' ')} (see actlog ${command.name} --help)`);
   }
-  if (positionals.length > expected.length) {
+  if (!expected.at(-1)?.variadic && positionals.length > expected.length) {
     throw new ConfigError(`${command.name}: unexpected argument "${positionals[expected.length]}"`);
   }
   const { help: _help, ...flags } = values;

@@ -4,20 +4,28 @@ import { VERSION } from '../version.js';
 import { type Command, commandHelp, EXIT, parseCommandLine, RUNNING } from './command.js';
 import { COMMANDS } from './commands/index.js';
 
+const GROUPS = {
+  server: 'Commands',
+  store: 'On the database itself (--db or --database-url)',
+  client: 'Calling a running server (--url or ACTLOG_URL; token from ACTLOG_TOKEN)',
+} as const;
+
 function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 4;
-  const rows = COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`);
+  const groups = Object.entries(GROUPS).map(([group, title]) => {
+    const rows = COMMANDS.filter((c) => c.group === group).map((c) => `  ${c.name.padEnd(width)}${c.summary}`);
+    return `${title}:\n${rows.join('\n')}`;
+  });
   return `actlog ${VERSION} — a drop-in, durable Activity Log API server (TikMatrix compatible)
 
 Usage: actlog <command> [options]
 
-Commands:
-${rows.join('\n')}
+${groups.join('\n\n')}
 
   actlog <command> --help   the options of one command
   actlog --version          print the version
 
-Exit codes: ${EXIT.ok} done · ${EXIT.failure} failed (database, port, files; the reason is on stderr) · ${EXIT.usage} wrong command line.
+Exit codes: ${EXIT.ok} done · ${EXIT.failure} failed (database, port, files, an answer of the server; the reason is on stderr) · ${EXIT.usage} wrong command line · ${EXIT.unreachable} server unreachable.
 In a clone of the repository actlog is not on the PATH: run npx actlog <command>, or npm link once.
 
 The API listens on http://127.0.0.1:${DEFAULT_PORT}/api/v1/activity_log by default;
@@ -48,14 +56,22 @@ async function main(argv: string[]): Promise<number | typeof RUNNING> {
   return command.run(input);
 }
 
+// A reader that stopped early (actlog list | head) is not a failure: stop quietly, as cat would.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(EXIT.ok);
+  throw error;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     if (code !== RUNNING) process.exitCode = code;
   },
   (error: unknown) => {
-    const usage = error instanceof ConfigError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const code = (error as { code?: unknown }).code;
+    const usage = error instanceof ConfigError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`actlog: ${message}\n`);
-    process.exit(usage ? EXIT.usage : EXIT.failure);
+    const unreachable = error instanceof Error && error.name === 'ActlogConnectionError';
+    process.exit(usage ? EXIT.usage : unreachable ? EXIT.unreachable : EXIT.failure);
   },
 );

@@ -3,6 +3,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { type Logger, pino } from 'pino';
+import { SHARED_SCHEMAS } from '../api/schemas.js';
 import { AppError, ErrorCode } from '../domain/errors.js';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../domain/limits.js';
 import type { Store } from '../store/store.js';
@@ -68,6 +69,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const metrics = registerOperations(app, options.store);
   registerErrorHandling(app, bodyLimit, metrics);
   app.addSchema(ErrorEnvelope);
+  for (const schema of SHARED_SCHEMAS) app.addSchema(schema);
   if (options.corsOrigins?.length) {
     await app.register(cors, { origin: options.corsOrigins, methods: ['GET', 'HEAD', 'POST', 'DELETE'] });
   }

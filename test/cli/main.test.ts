@@ -12,14 +12,23 @@ const root = fileURLToPath(new URL('../../../', import.meta.url));
 const packageJson = JSON.parse(readFileSync(`${root}/package.json`, 'utf8'));
 
 describe('actlog (the command registry)', () => {
-  it('--help lists every command with its summary, the exit codes, and how to run it from a clone', async () => {
+  it('--help lists every command with its summary in its group, the exit codes, and how to run it from a clone', async () => {
     const help = await runCli(['--help']);
     assert.equal(help.code, 0);
     for (const command of COMMANDS) {
       const summary = command.summary.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
       assert.match(help.stdout, new RegExp(`^ {2}${command.name} +${summary}$`, 'm'));
     }
-    assert.match(help.stdout, /Exit codes: 0 done · 1 failed .* · 2 wrong command line/);
+    const sections = help.stdout.split(/\n\n/);
+    for (const [group, title] of [
+      ['store', /^On the database itself/],
+      ['client', /^Calling a running server/],
+    ] as const) {
+      const section = sections.find((s) => title.test(s)) ?? '';
+      for (const command of COMMANDS.filter((c) => c.group === group))
+        assert.match(section, new RegExp(`^ {2}${command.name} `, 'm'));
+    }
+    assert.match(help.stdout, /Exit codes: 0 done · 1 failed .* · 2 wrong command line · 3 server unreachable/);
     assert.match(help.stdout, /npx actlog <command>, or npm link/);
   });
 
@@ -40,13 +49,14 @@ describe('actlog (the command registry)', () => {
       const help = await runCli([command.name, '--help']);
       assert.equal(help.code, 0);
       assert.match(help.stdout, new RegExp(`^Usage: actlog ${command.name} \\[options\\]`));
+      if (command.group === 'client') assert.match(help.stdout, /ACTLOG_URL/);
       const listed = [...help.stdout.matchAll(/^ {2}--([a-z-]+)(?: <value>)? /gm)].map((m) => m[1]);
       assert.deepEqual(listed.sort(), command.options.flatMap((g) => Object.keys(g.options)).sort());
     });
   }
 
   it('store commands take no server options: a server option is a usage error (exit 2)', async () => {
-    for (const command of COMMANDS.filter((c) => c.name !== 'serve')) {
+    for (const command of COMMANDS.filter((c) => c.group === 'store')) {
       const names = command.options.flatMap((g) => Object.keys(g.options));
       assert.deepEqual(names.slice(0, 2), Object.keys(STORE_OPTIONS), command.name);
       assert.deepEqual(
@@ -57,6 +67,16 @@ describe('actlog (the command registry)', () => {
       const result = await runCli([command.name, '--port', '8080', 'x.db']);
       assert.equal(result.code, 2, command.name);
       assert.equal(result.stderr, `actlog: ${command.name} has no option --port (see actlog ${command.name} --help)\n`);
+    }
+  });
+
+  it('client commands take neither store nor server options (exit 2)', async () => {
+    for (const command of COMMANDS.filter((c) => c.group === 'client')) {
+      for (const option of ['--db', '--port', '--token']) {
+        const result = await runCli([command.name, option, 'x']);
+        assert.equal(result.code, 2, `${command.name} ${option}`);
+        assert.match(result.stderr, new RegExp(`has no option ${option}`));
+      }
     }
   });
 

@@ -1,6 +1,8 @@
+import { AssertionError } from 'node:assert';
 import type { FastifyInstance } from 'fastify';
 import { type AppOptions, buildApp } from '../../src/http/app.js';
 import type { Store } from '../../src/store/store.js';
+import { AnswerChecker } from './openapi.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -11,11 +13,29 @@ export interface RunningServer {
   close: () => Promise<void>;
 }
 
-/** The real HTTP server on a real (free) port, over the given store; closing it closes the store. */
+/** Servers whose answers are checked against their own OpenAPI document, by origin. */
+const checkers = new Map<string, AnswerChecker>();
+
+/** The checker of the server at `url`, if it was started by `startServer`. */
+export const checkerFor = (url: string) => checkers.get(new URL(url).origin);
+
+/**
+ * The real HTTP server on a real (free) port, over the given store; closing it closes the store.
+ * Every answer `call` gets from it is checked against the OpenAPI document it serves.
+ */
 export async function startServer(store: Store, options: Partial<AppOptions> = {}): Promise<RunningServer> {
   const app = await buildApp({ store, ...options });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { app, url, api: `${url}/api/v1/activity_log`, close: () => app.close() };
+  checkers.set(new URL(url).origin, await AnswerChecker.forServer(url));
+  return {
+    app,
+    url,
+    api: `${url}/api/v1/activity_log`,
+    close: async () => {
+      checkers.delete(new URL(url).origin);
+      await app.close();
+    },
+  };
 }
 
 export interface Answer {
@@ -23,9 +43,14 @@ export interface Answer {
   text: string;
   // biome-ignore lint/suspicious/noExplicitAny: parsed JSON of any shape
   body: any;
+  headers: Headers;
 }
 
-/** One request; returns the status, the exact body text and its parse. */
+/**
+ * One request; returns the status, the exact body text and its parse. An answer of a server
+ * from `startServer` that the OpenAPI document does not describe fails the test, naming the
+ * route and the status.
+ */
 export async function call(url: string, init: RequestInit = {}): Promise<Answer> {
   const response = await fetch(url, init);
   const text = await response.text();
@@ -35,7 +60,15 @@ export async function call(url: string, init: RequestInit = {}): Promise<Answer>
   } catch {
     body = undefined;
   }
-  return { status: response.status, text, body };
+  const failure = checkerFor(url)?.check({
+    method: init.method ?? 'GET',
+    url,
+    status: response.status,
+    contentType: response.headers.get('content-type'),
+    text,
+  });
+  if (failure) throw new AssertionError({ message: `answer not as the OpenAPI document says: ${failure}` });
+  return { status: response.status, text, body, headers: response.headers };
 }
 
 export const postJson = (api: string, value: unknown, headers: Record<string, string> = {}) =>

@@ -1,3 +1,6 @@
+import { AssertionError } from 'node:assert';
+import { checkerFor } from './server.js';
+
 /** A server-sent event as the stream wrote it. */
 export interface SseEvent {
   id?: string;
@@ -17,15 +20,35 @@ export class SseClient {
   private buffer = '';
   private wakeups: (() => void)[] = [];
 
+  /** Set when a record event does not match the OpenAPI document; `until` then fails. */
+  invalid: string | undefined;
+  private checkRecord: ((data: string) => string | undefined) | undefined;
+
+  /** Opens a stream; against a server from `startServer`, the answer is checked against its OpenAPI document. */
   static async open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
     const client = new SseClient();
     const response = await fetch(url, { headers, signal: client.abort.signal });
     client.status = response.status;
+    const checker = checkerFor(url);
+    const check = (text: string) => {
+      const failure = checker?.check({
+        method: 'GET',
+        url,
+        status: response.status,
+        contentType: response.headers.get('content-type'),
+        text,
+      });
+      if (failure) throw new AssertionError({ message: `answer not as the OpenAPI document says: ${failure}` });
+    };
     if (response.status !== 200 || !response.body) {
       client.ended = true;
       client.buffer = await response.text();
+      check(client.buffer);
       return client;
     }
+    // The body is a stream that never ends by itself: check the status and type, then each record.
+    check('');
+    client.checkRecord = checker && ((data) => checker.checkStreamRecord(data));
     void client.read(response.body);
     return client;
   }
@@ -57,6 +80,7 @@ export class SseClient {
             event[field] = line.slice(colon + 2);
           }
           if (!comment) this.events.push(event);
+          if (event.event === 'record') this.invalid ??= this.checkRecord?.(event.data ?? '');
         }
         this.wake();
       }
@@ -75,6 +99,8 @@ export class SseClient {
   async until(condition: () => boolean, ms = 5000): Promise<void> {
     const deadline = Date.now() + ms;
     while (!condition()) {
+      if (this.invalid)
+        throw new AssertionError({ message: `answer not as the OpenAPI document says: ${this.invalid}` });
       if (Date.now() > deadline)
         throw new Error(`timed out; events so far: ${JSON.stringify(this.events).slice(0, 500)}`);
       await new Promise<void>((resolve) => {
@@ -82,6 +108,7 @@ export class SseClient {
         setTimeout(resolve, 50);
       });
     }
+    if (this.invalid) throw new AssertionError({ message: `answer not as the OpenAPI document says: ${this.invalid}` });
   }
 
   close(): void {

@@ -195,7 +195,12 @@ eachStore(
         it(`QUERY without Content-Type${body ? ', with a body,' : ''} → 404 / 40401 like any unknown route`, async () => {
           for (const path of ['/api/v1/activity_log', '/nowhere']) {
             const raw = await rawRequest(`${ctx.server.url}${path}`, { method: 'QUERY', body });
-            const answer: Answer = { status: raw.status, text: raw.text, body: JSON.parse(raw.text) };
+            const answer: Answer = {
+              status: raw.status,
+              text: raw.text,
+              body: JSON.parse(raw.text),
+              headers: new Headers(),
+            };
             assertError(answer, 404, 40401, new RegExp(`route QUERY ${path.replace(/[/]/g, '\\/')} not found`));
           }
         });

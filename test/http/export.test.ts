@@ -32,9 +32,10 @@ const hasPython = (() => {
 })();
 
 eachStore('export', (ctx) => {
+  // Through call(), so that every export is checked against the OpenAPI document too.
   const exported = async (query: string) => {
-    const response = await fetch(`${ctx.server.api}/export${query}`);
-    return { response, text: await response.text() };
+    const { status, headers, text } = await call(`${ctx.server.api}/export${query}`);
+    return { response: { status, headers }, text };
   };
 
   describe('GET /api/v1/activity_log/export', () => {

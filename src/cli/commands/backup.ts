@@ -4,6 +4,7 @@ import { type Command, EXIT } from '../command.js';
 
 export const backupCommand: Command = {
   name: 'backup',
+  group: 'store',
   summary: 'copy the SQLite database to a file, safely while the server runs',
   args: [{ name: '<target-file>', help: 'where the copy goes; must not exist yet (its folder must)' }],
   description: `Makes a consistent copy of the SQLite database with SQLite's online backup API,

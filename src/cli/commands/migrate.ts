@@ -6,6 +6,7 @@ import { openConfiguredStore } from '../store.js';
 
 export const migrateCommand: Command = {
   name: 'migrate',
+  group: 'store',
   summary: 'bring the database schema up to date and print its version',
   description: `Creates the database (SQLite file or PostgreSQL tables) if needed and applies the
 migrations it lacks, then prints the schema version. actlog serve does the same at start;

@@ -8,6 +8,7 @@ import { openConfiguredStore } from '../store.js';
 
 export const pruneCommand: Command = {
   name: 'prune',
+  group: 'store',
   summary: 'delete records past their retention now, or (--dry-run) say what would go',
   description: `Applies --retain-days and --retain-rule once, as actlog serve does at start and then
 hourly: records older than their age are deleted in small steps, counts and statistics stay

@@ -14,6 +14,7 @@ import { openConfiguredStore } from '../store.js';
 
 export const serveCommand: Command = {
   name: 'serve',
+  group: 'server',
   summary: 'run the Activity Log API server',
   description: `Runs the Activity Log API. Flags win over environment variables, which win over defaults.
 Prints one line with the URL when ready; logs requests as JSON on stderr.

@@ -7,6 +7,7 @@ import { FILTER_PROPERTIES } from '../../api/schemas.js';
 import type { Filter } from '../../domain/filter.js';
 import { rowToJson, rowValues } from '../../store/sql/records.js';
 import type { Store } from '../../store/store.js';
+import { operation } from '../openapi.js';
 import { normalizeQuery } from '../query.js';
 
 /** Records read per step: enough to keep the socket busy, little enough to keep memory flat. */
@@ -37,12 +38,30 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (
       preValidation: normalizeQuery(Object.keys(ExportQuerySchema.properties)),
       schema: {
         tags: ['export'],
-        summary: 'Download every matching record as NDJSON or CSV, oldest first',
+        ...operation(
+          'exportRecords',
+          'read',
+          'Download every matching record as NDJSON or CSV, oldest first',
+          'Streamed with constant memory, as an attachment. If it fails midway the connection is aborted, so a partial file never looks whole. `actlog import` reads either format back to the same records (new ids).',
+        ),
         querystring: ExportQuerySchema,
         response: {
           200: {
             description: 'The records, one per line (NDJSON) or row (CSV, with a header row)',
-            content: { 'application/x-ndjson': { schema: Type.String() }, 'text/csv': { schema: Type.String() } },
+            content: {
+              'application/x-ndjson': {
+                schema: Type.String({
+                  example:
+                    '{"id":1,"platform":"tiktok","serial":"device_serial_123","action_type":"follow","action_detail":"","username":"user123","timestamp":1707725000}\n',
+                }),
+              },
+              'text/csv': {
+                schema: Type.String({
+                  example:
+                    'id,platform,serial,action_type,action_detail,username,timestamp,status,error,task_id,duration_ms,metadata,event_id\r\n1,tiktok,device_serial_123,follow,,user123,1707725000,,,,,,\r\n',
+                }),
+              },
+            },
           },
           '4xx': Type.Ref('ErrorEnvelope'),
           '5xx': Type.Ref('ErrorEnvelope'),

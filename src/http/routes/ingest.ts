@@ -1,13 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { batchItems, isNdjson, MAX_BATCH_BYTES } from '../../api/batch.js';
-import { RecordInputSchema } from '../../api/schemas.js';
+import { batchItems, isNdjson, MAX_BATCH_BYTES, MAX_BATCH_RECORDS } from '../../api/batch.js';
+import { EXAMPLE_BATCH_RESULT } from '../../api/examples.js';
 import { checkRecordInput } from '../../api/validation.js';
 import { AppError, ErrorCode, invalid } from '../../domain/errors.js';
 import type { NewRecord } from '../../domain/fields.js';
 import { toNewRecord } from '../../domain/record.js';
 import type { Store } from '../../store/store.js';
 import { envelopeResponses, JSON_TYPE, ok } from '../envelope.js';
+import { JSON_BODY_TYPES, NDJSON_BODY_TYPES, operation } from '../openapi.js';
 
 /** Items parsed, checked and submitted together: the batch's memory is about this many records. */
 const STEP = 1_000;
@@ -16,9 +17,22 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 type ItemResult = { id: number; duplicate?: true } | { code: number; message: string };
 
 const ItemResultSchema = Type.Union([
-  Type.Object({ id: Type.Integer(), duplicate: Type.Optional(Type.Boolean()) }),
-  Type.Object({ code: Type.Integer(), message: Type.String() }),
+  Type.Object(
+    { id: Type.Integer({ minimum: 1 }), duplicate: Type.Optional(Type.Boolean()) },
+    { description: 'Stored (or, with duplicate, already stored under this event_id)', additionalProperties: false },
+  ),
+  Type.Object(
+    { code: Type.Integer(), message: Type.String() },
+    { description: 'Not stored: why, naming the item', additionalProperties: false },
+  ),
 ]);
+
+const arrayBody = {
+  schema: Type.Array(Type.Ref('RecordInput'), { maxItems: MAX_BATCH_RECORDS }),
+};
+const ndjsonBody = {
+  schema: Type.String({ description: 'One record object per line; blank lines are ignored' }),
+};
 
 /**
  * Batch ingest (extensions §3): a JSON array, or NDJSON, of up to 10,000 records and 16 MiB.
@@ -39,20 +53,26 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (
       bodyLimit: MAX_BATCH_BYTES,
       schema: {
         tags: ['activity log'],
-        summary: 'Add many records at once (a JSON array, or NDJSON with Content-Type: application/x-ndjson)',
+        ...operation(
+          'addRecords',
+          'write',
+          'Add many records at once (a JSON array, or NDJSON)',
+          `At most ${MAX_BATCH_RECORDS} records and ${MAX_BATCH_BYTES / 1024 / 1024} MiB. NDJSON with an NDJSON Content-Type (application/x-ndjson and its aliases); any other Content-Type is read as a JSON array. One result per item, in input order: a bad item fails alone, valid items are stored, and every added record is durable when the answer is sent.`,
+        ),
         body: {
           content: {
-            'application/json': { schema: Type.Array(RecordInputSchema, { maxItems: 10_000 }) },
-            'application/x-ndjson': { schema: Type.String({ description: 'One record object per line' }) },
+            ...Object.fromEntries(JSON_BODY_TYPES.map((type) => [type, arrayBody])),
+            ...Object.fromEntries(NDJSON_BODY_TYPES.map((type) => [type, ndjsonBody])),
           },
         },
         response: envelopeResponses(
           Type.Object({
-            added: Type.Integer(),
-            duplicates: Type.Integer(),
-            failed: Type.Integer(),
+            added: Type.Integer({ minimum: 0 }),
+            duplicates: Type.Integer({ minimum: 0 }),
+            failed: Type.Integer({ minimum: 0 }),
             results: Type.Array(ItemResultSchema),
           }),
+          { description: 'One result per item, in input order', example: EXAMPLE_BATCH_RESULT },
         ),
       },
       // The bytes are checked here, item by item; a schema over the whole body would parse it all at once.

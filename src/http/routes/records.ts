@@ -1,17 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { EXAMPLE_RECORDS } from '../../api/examples.js';
 import { type QueryInput, requireFilter, toFilter, toPage } from '../../api/query.js';
-import {
-  FilterQuerySchema,
-  ListQuerySchema,
-  RecordIdParamSchema,
-  RecordInputSchema,
-  RecordSchema,
-} from '../../api/schemas.js';
+import { FilterQuerySchema, ListQuerySchema, RecordIdParamSchema } from '../../api/schemas.js';
 import { notFound } from '../../domain/errors.js';
 import { parseRecordId, type RecordInput, toNewRecord } from '../../domain/record.js';
 import type { Store } from '../../store/store.js';
 import { envelopeResponses, JSON_TYPE, ok, okJson } from '../envelope.js';
+import { JSON_BODY_TYPES, operation } from '../openapi.js';
 import { normalizeQuery } from '../query.js';
 
 const tags = ['activity log'];
@@ -26,16 +22,45 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (
     {
       schema: {
         tags,
-        summary: 'Add a record',
-        body: RecordInputSchema,
+        ...operation(
+          'addRecord',
+          'write',
+          'Add a record',
+          'The body is JSON whatever the Content-Type says (clients send it as application/json, text/plain or the form type `curl -d` uses). With an `event_id` that a stored record already has, nothing is added and the answer names that record with `"duplicate": true`.',
+        ),
+        consumes: JSON_BODY_TYPES,
+        body: Type.Ref('RecordInput'),
         response: envelopeResponses(
           Type.Object({
-            id: Type.Integer(),
+            id: Type.Integer({
+              minimum: 1,
+              description: 'The id of the new record (or of the one with this event_id)',
+            }),
             duplicate: Type.Optional(
               Type.Boolean({ description: 'Present (true) when the event_id was already taken' }),
             ),
           }),
+          { description: 'The record is stored (durable) and has this id', example: { id: 1 } },
         ),
+      },
+      links: {
+        200: {
+          deleteRecord: {
+            operationId: 'deleteRecord',
+            parameters: { id: '$response.body#/data/id' },
+            description: 'Delete the record just added',
+          },
+          listOlder: {
+            operationId: 'listRecords',
+            parameters: { before_id: '$response.body#/data/id' },
+            description: 'List the records added before this one (the page that follows it, newest first)',
+          },
+          streamAfter: {
+            operationId: 'streamRecords',
+            parameters: { after_id: '$response.body#/data/id' },
+            description: 'Stream every record added after this one',
+          },
+        },
       },
     },
     async (request) => {
@@ -51,9 +76,17 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (
       preValidation: normalizeQuery(Object.keys(ListQuerySchema.properties)),
       schema: {
         tags,
-        summary: 'List records, newest first',
+        ...operation(
+          'listRecords',
+          'read',
+          'List records, newest first',
+          'Filters combine with AND; an empty filter is no filter. For deep pages pass the last id of a page as `before_id` (constant cost) rather than a growing `offset`.',
+        ),
         querystring: ListQuerySchema,
-        response: envelopeResponses(Type.Array(RecordSchema)),
+        response: envelopeResponses(Type.Array(Type.Ref('ActivityRecord')), {
+          description: 'A page of records, newest first (empty past the end)',
+          example: EXAMPLE_RECORDS,
+        }),
       },
     },
     // The store hands over the page as JSON text: no object per row on the hot path.
@@ -69,9 +102,12 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (
       preValidation: normalizeQuery(Object.keys(FilterQuerySchema.properties)),
       schema: {
         tags,
-        summary: 'Count records matching the filters',
+        ...operation('countRecords', 'read', 'Count records matching the filters'),
         querystring: FilterQuerySchema,
-        response: envelopeResponses(Type.Object({ count: Type.Integer() })),
+        response: envelopeResponses(Type.Object({ count: Type.Integer({ minimum: 0 }) }), {
+          description: 'How many records match',
+          example: { count: 2 },
+        }),
       },
     },
     async (request) => ok({ count: await store.count(toFilter(request.query as QueryInput)) }),
@@ -83,9 +119,17 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (
       preValidation: normalizeQuery(Object.keys(FilterQuerySchema.properties)),
       schema: {
         tags,
-        summary: 'Delete every record matching the filters (at least one)',
+        ...operation(
+          'deleteMatching',
+          'write',
+          'Delete every record matching the filters (at least one)',
+          'Without any filter the answer is 40001; to delete everything use `DELETE /api/v1/activity_log/all`. Works in bounded steps, so other requests are served meanwhile.',
+        ),
         querystring: FilterQuerySchema,
-        response: envelopeResponses(Type.Object({ deleted: Type.Boolean(), count: Type.Integer() })),
+        response: envelopeResponses(Type.Object({ deleted: Type.Boolean(), count: Type.Integer({ minimum: 0 }) }), {
+          description: 'How many records were deleted',
+          example: { deleted: true, count: 2 },
+        }),
       },
     },
     async (request) => {
@@ -99,8 +143,11 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (
     {
       schema: {
         tags,
-        summary: 'Delete every record (ids keep counting up)',
-        response: envelopeResponses(Type.Object({ deleted: Type.Boolean(), message: Type.String() })),
+        ...operation('deleteAllRecords', 'write', 'Delete every record (ids keep counting up)'),
+        response: envelopeResponses(Type.Object({ deleted: Type.Boolean(), message: Type.String() }), {
+          description: 'Every record is gone',
+          example: { deleted: true, message: 'All activity logs deleted' },
+        }),
       },
     },
     async () => {
@@ -119,9 +166,17 @@ export const recordRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (
     {
       schema: {
         tags,
-        summary: 'Delete one record by id',
+        ...operation(
+          'deleteRecord',
+          'write',
+          'Delete one record by id',
+          'An id that does not exist (any more) is 404 with code 40401.',
+        ),
         params: RecordIdParamSchema,
-        response: envelopeResponses(Type.Object({ deleted: Type.Boolean(), id: Type.Integer() })),
+        response: envelopeResponses(Type.Object({ deleted: Type.Boolean(), id: Type.Integer({ minimum: 1 }) }), {
+          description: 'The record is deleted',
+          example: { deleted: true, id: 1 },
+        }),
       },
     },
     async (request) => {

@@ -1,9 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { EXAMPLE_STATS } from '../../api/examples.js';
 import { type QueryInput, toFilter, toStatsQuery } from '../../api/query.js';
-import { StatsQuerySchema, StatsSchema } from '../../api/schemas.js';
+import { StatsQuerySchema } from '../../api/schemas.js';
 import { groupObjects } from '../../domain/stats.js';
 import type { Store } from '../../store/store.js';
 import { envelopeResponses, JSON_TYPE, ok } from '../envelope.js';
+import { operation } from '../openapi.js';
 import { normalizeQuery } from '../query.js';
 
 /** Statistics (extensions §4): counts and latest timestamps by up to two keys, from aggregates. */
@@ -14,9 +17,17 @@ export const statsRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (a
       preValidation: normalizeQuery(Object.keys(StatsQuerySchema.properties)),
       schema: {
         tags: ['statistics'],
-        summary: 'Count records by up to two keys (fields, local day or hour)',
+        ...operation(
+          'getStats',
+          'read',
+          'Count records by up to two keys (fields, local day or hour)',
+          'With `group_by=day,action_type&tz=Europe/Amsterdam`: per local day and action, the count and the latest timestamp. Counts are exact (the same as count with the same filters).',
+        ),
         querystring: StatsQuerySchema,
-        response: envelopeResponses(StatsSchema),
+        response: envelopeResponses(Type.Ref('Stats'), {
+          description: 'The total and the groups',
+          example: EXAMPLE_STATS,
+        }),
       },
     },
     async (request, reply) => {

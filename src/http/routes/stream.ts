@@ -9,6 +9,7 @@ import { DEFAULT_MAX_STREAMS, MAX_SAFE_INTEGER } from '../../domain/limits.js';
 import type { ChangeEvent } from '../../store/changes.js';
 import { rowToJson } from '../../store/sql/records.js';
 import type { Store } from '../../store/store.js';
+import { operation } from '../openapi.js';
 import { normalizeQuery } from '../query.js';
 
 /** A comment line this often keeps proxies from closing an idle stream. */
@@ -53,13 +54,34 @@ export const streamRoutes: FastifyPluginAsyncTypebox<{ store: Store; maxStreams?
       preValidation: normalizeQuery(Object.keys(StreamQuerySchema.properties)),
       schema: {
         tags: ['live'],
-        summary: 'Stream matching records as they are written (text/event-stream)',
+        ...operation(
+          'streamRecords',
+          'read',
+          'Stream matching records as they are written (text/event-stream)',
+          'New matching records in ascending id order, each once. Resume with the `Last-Event-ID` header (or `after_id`): every matching record with a larger id comes first, then the live ones, with no gap and no repeat. A client that falls behind gets `event: overflow` and the stream ends; it resumes with `Last-Event-ID`. A comment line every 15 s keeps proxies from closing an idle stream.',
+        ),
         querystring: StreamQuerySchema,
+        headers: Type.Object({
+          'last-event-id': Type.Optional(
+            Type.String({
+              pattern: '^[0-9]{1,16}$',
+              description:
+                'Resume after this record id (what EventSource sends when it reconnects); wins over after_id',
+            }),
+          ),
+        }),
         response: {
           200: {
             description:
-              'A server-sent event stream: `event: record`, `event: delete`, `event: delete_all`, `event: overflow`',
-            content: { 'text/event-stream': { schema: Type.String() } },
+              'A server-sent event stream: `event: record` (data: the record), `event: delete` (data: {"id":N}), `event: delete_all`, `event: overflow`',
+            content: {
+              'text/event-stream': {
+                schema: Type.String({
+                  example:
+                    'id: 2\nevent: record\ndata: {"id":2,"platform":"tiktok","serial":"device_serial_123","action_type":"post","action_detail":"","username":"user123","timestamp":1707725060}\n\n',
+                }),
+              },
+            },
           },
           '4xx': Type.Ref('ErrorEnvelope'),
           '5xx': Type.Ref('ErrorEnvelope'),
