@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { servedDocument, typesFrom } from '../../clients/typescript/scripts/generate.js';
+import { servedDocument, typesFrom } from '../../tools/openapi.js';
 
 const COMMITTED = fileURLToPath(new URL('../../../clients/typescript/src/openapi.ts', import.meta.url));
 

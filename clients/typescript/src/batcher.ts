@@ -1,8 +1,15 @@
-import type { ActlogClient } from './client.js';
-import { withEventId } from './client.js';
 import { ActlogConnectionError, ActlogError } from './errors.js';
+import { withEventId } from './event-id.js';
 import { backoffMs, DEFAULT_RETRY, type RetryOptions, sleep } from './retry.js';
-import type { ItemResult, RecordInput } from './types.js';
+import type { BatchResult, ItemResult, RecordInput } from './types.js';
+
+/** Where a batcher sends its batches: the client's `addMany` (one attempt per call). */
+export interface BatchSink {
+  addMany(
+    records: readonly RecordInput[],
+    options: { retry: { retries: number }; signal?: AbortSignal },
+  ): Promise<BatchResult>;
+}
 
 export interface BatcherOptions {
   /** Send when this many records are waiting (default 1000; at most 10,000). */
@@ -72,7 +79,7 @@ export class Batcher {
   readonly stats: BatcherStats = { added: 0, duplicates: 0, failed: 0, retries: 0, pending: 0 };
 
   constructor(
-    private readonly client: ActlogClient,
+    private readonly client: BatchSink,
     private readonly options: BatcherOptions = {},
   ) {
     this.maxRecords = Math.min(options.maxRecords ?? 1000, 10_000);

@@ -1,6 +1,6 @@
-import { v7 as uuidv7 } from 'uuid';
 import { Batcher, type BatcherOptions } from './batcher.js';
 import { ActlogConnectionError, ActlogError, errorFor, ServerError } from './errors.js';
+import { withEventId } from './event-id.js';
 import { backoffMs, DEFAULT_RETRY, type RetryOptions, sleep } from './retry.js';
 import { readEvents } from './sse.js';
 import type {
@@ -48,10 +48,6 @@ export interface CallOptions {
  * Never a 4xx other than 429: asking again would get the same answer.
  */
 type RetryPolicy = 'any' | 'not-done';
-
-/** Gives a record an event_id (UUIDv7: unique, time-ordered) unless it has one. */
-export const withEventId = <T extends RecordInput>(record: T): T =>
-  record.event_id ? record : { ...record, event_id: uuidv7() };
 
 /**
  * A client for the actlog HTTP API, on the platform's `fetch`. Every call retries what is safe

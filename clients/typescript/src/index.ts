@@ -2,7 +2,7 @@
  * The actlog client: `import { ActlogClient } from 'actlog/client'`. See docs/client.md.
  */
 export { Batcher, type BatcherOptions, type BatcherStats } from './batcher.js';
-export { ActlogClient, type CallOptions, type ClientOptions, DEFAULT_URL, withEventId } from './client.js';
+export { ActlogClient, type CallOptions, type ClientOptions, DEFAULT_URL } from './client.js';
 export {
   ActlogConnectionError,
   ActlogError,
@@ -14,6 +14,7 @@ export {
   ServerError,
   UnauthorizedError,
 } from './errors.js';
+export { withEventId } from './event-id.js';
 export type { components, operations, paths } from './openapi.js';
 export type { RetryOptions } from './retry.js';
 export type * from './types.js';

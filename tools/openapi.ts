@@ -2,8 +2,8 @@
  * Fetches the OpenAPI document a real actlog server serves (on a scratch SQLite file, port 0)
  * and writes it as JSON, as the client's TypeScript types (openapi-typescript), or both:
  *
- *   node dist/clients/typescript/scripts/generate.js --types clients/typescript/src/openapi.ts
- *   node dist/clients/typescript/scripts/generate.js --openapi openapi.json
+ *   node dist/tools/openapi.js --types clients/typescript/src/openapi.ts
+ *   node dist/tools/openapi.js --openapi openapi.json
  *
  * `npm run client:types` runs the first; CI runs the second for `redocly lint`; a test
  * (test/client/types.test.ts) regenerates the types and fails if the committed file differs.
@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { buildApp } from '../../../src/http/app.js';
-import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.js';
+import { buildApp } from '../src/http/app.js';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 
 /** The document as `GET /openapi.json` of a freshly started server answers it. */
 export async function servedDocument(): Promise<Record<string, unknown>> {
