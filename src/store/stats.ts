@@ -84,9 +84,11 @@ async function fromCells(
   if (firstWhole >= endWhole) partial.push([from, to]);
   else {
     if (from < firstWhole * HOUR) partial.push([from, firstWhole * HOUR]);
+    groups.expectHours(firstWhole, endWhole);
     await source.cells(selection, groups.labelled, firstWhole, endWhole, (series, hour, count, latest) => {
-      if (groups.splits(hour)) groups.noteSplit(hour);
-      else groups.addCell(series, hour, count, latest);
+      const time = groups.timePartOfHour(hour);
+      if (time === null) groups.noteSplit(hour);
+      else groups.addCell(series, time, count, latest);
     });
     for (const hour of groups.takeSplitHours()) partial.push([hour * HOUR, (hour + 1) * HOUR]);
     if (endWhole * HOUR < to) partial.push([endWhole * HOUR, to]);
@@ -124,8 +126,10 @@ interface Accumulated {
  */
 interface LabelPart {
   values: (string | null)[];
-  /** By time part, or by `time part + task` when grouping by task_id. */
-  groups: Map<number | string, Accumulated>;
+  /** By time part's index (an array: this is the inner loop of every statistics request)… */
+  byTime: (Accumulated | undefined)[];
+  /** …or by `time part + task` when grouping by task_id. */
+  byTask: Map<string, Accumulated>;
 }
 
 /** The buckets an hour (or a record in a split hour) falls in, numbered in order of appearance. */
@@ -135,6 +139,60 @@ interface TimePart {
 }
 
 const NO_TIME: TimePart = { index: 0, buckets: [] };
+/** Ranges of up to this many hours (about 12 years) memoise their hours' buckets in an array. */
+const HOUR_ARRAY_MAX = 2 ** 17;
+
+/**
+ * Which label part (the grouped label values) each label set falls in, for one grouping, kept
+ * across requests: a label set's labels never change (ids are never reused), so each is looked
+ * up and interned once, not on every request. Parts are numbered densely; `of` holds part + 1.
+ */
+class PartIndex {
+  private of = new Int32Array(1024);
+  readonly values: (string | null)[][] = [];
+  private readonly byKey = new Map<string, number>();
+
+  /** `valuesOf` answers undefined for a label set not known (yet): its part is not remembered. */
+  partOf(series: number, valuesOf: (series: number) => { values: (string | null)[]; known: boolean }): number {
+    const remembered = series < this.of.length ? (this.of[series] as number) : 0;
+    if (remembered > 0) return remembered - 1;
+    const { values, known } = valuesOf(series);
+    const key = JSON.stringify(values);
+    let part = this.byKey.get(key);
+    if (part === undefined) {
+      part = this.values.length;
+      this.values.push(values);
+      this.byKey.set(key, part);
+    }
+    // Ids beyond an Int32Array's reach are looked up every time (correct, only slower).
+    if (known && series < 2 ** 31 - 1) {
+      if (series >= this.of.length) {
+        const grown = new Int32Array(Math.max(series + 1, this.of.length * 2));
+        grown.set(this.of);
+        this.of = grown;
+      }
+      this.of[series] = part + 1;
+    }
+    return part;
+  }
+}
+
+/** Part indexes per stats source (one per store) and grouping. */
+const partIndexes = new WeakMap<StatsSource, Map<string, PartIndex>>();
+
+function partIndexFor(source: StatsSource, grouping: string): PartIndex {
+  let bySource = partIndexes.get(source);
+  if (!bySource) {
+    bySource = new Map();
+    partIndexes.set(source, bySource);
+  }
+  let index = bySource.get(grouping);
+  if (!index) {
+    index = new PartIndex();
+    bySource.set(grouping, index);
+  }
+  return index;
+}
 
 /** Accumulates records and cells into groups keyed by the query's group_by. */
 class Groups {
@@ -143,13 +201,17 @@ class Groups {
   private readonly labelPositions: { position: number; field: number }[] = [];
   private readonly taskPosition: number;
   private readonly timePositions: { position: number; unit: TimeUnit }[] = [];
-  /** Per label set, its label part (memo); parts are interned by their values. */
-  private readonly partOfSeries = new Map<number, LabelPart>();
-  private readonly parts = new Map<string, LabelPart>();
+  /** Label parts of this request, by their number in the source's part index. */
+  private readonly parts: LabelPart[] = [];
+  private readonly partIndex: PartIndex | undefined;
+  private lastSeries = -1;
+  private lastPart: LabelPart | undefined;
   /** The one part of every label set when nothing is grouped by a label field. */
   private readonly unlabelled: LabelPart | undefined;
   /** Per hour: its time part, or null when a bucket edge cuts it (memo). */
   private readonly hourParts = new Map<number, TimePart | null>();
+  private hourBase = 0;
+  private hourArray: (TimePart | null | undefined)[] | undefined;
   /** Time parts by their bucket starts, for records of split hours. */
   private readonly timeParts = new Map<string, TimePart>();
   private readonly splitHours = new Set<number>();
@@ -166,12 +228,12 @@ class Groups {
     this.taskPosition = query.groupBy.indexOf('task_id');
     this.timed = this.timePositions.length > 0;
     this.labelled = this.labelPositions.length > 0;
-    if (!this.labelled) this.unlabelled = { values: new Array(query.groupBy.length).fill(null), groups: new Map() };
-  }
-
-  /** True when a bucket edge falls inside the hour, so its cells cannot be attributed whole. */
-  splits(hour: number): boolean {
-    return this.timePartOfHour(hour) === null;
+    if (!this.labelled) {
+      this.unlabelled = { values: new Array(query.groupBy.length).fill(null), byTime: [], byTask: new Map() };
+    } else {
+      const grouping = this.labelPositions.map(({ position, field }) => `${position}:${field}`).join(',');
+      this.partIndex = partIndexFor(source, `${query.groupBy.length}/${grouping}`);
+    }
   }
 
   noteSplit(hour: number): void {
@@ -188,8 +250,9 @@ class Groups {
     if (count > 0) this.add(series, NO_TIME, null, count, latest);
   }
 
-  addCell(series: number, hour: number, count: number, latest: number): void {
-    this.add(series, this.timePartOfHour(hour) as TimePart, null, count, latest);
+  /** A cell of an hour that lies whole in `time` (see timePartOfHour). */
+  addCell(series: number, time: TimePart, count: number, latest: number): void {
+    this.add(series, time, null, count, latest);
   }
 
   addRecord(series: number, timestamp: number, task: string | null): void {
@@ -202,8 +265,23 @@ class Groups {
     this.add(series, time, task, 1, timestamp);
   }
 
-  private timePartOfHour(hour: number): TimePart | null {
+  /** Hours cells will come from: memoised in an array rather than the map, when not too many. */
+  expectHours(from: number, to: number): void {
+    if (this.timed && to - from <= HOUR_ARRAY_MAX) {
+      this.hourBase = from;
+      this.hourArray = new Array(to - from);
+    }
+  }
+
+  /** The buckets an hour falls in, or null when a bucket edge cuts it (its records are counted instead). */
+  timePartOfHour(hour: number): TimePart | null {
     if (!this.timed) return NO_TIME;
+    const at = hour - this.hourBase;
+    const memo = this.hourArray !== undefined && at >= 0 && at < this.hourArray.length;
+    if (memo) {
+      const known = (this.hourArray as (TimePart | null | undefined)[])[at];
+      if (known !== undefined) return known;
+    }
     let part = this.hourParts.get(hour);
     if (part === undefined) {
       const start = hour * HOUR;
@@ -214,6 +292,7 @@ class Groups {
           : null;
       this.hourParts.set(hour, part);
     }
+    if (memo) (this.hourArray as (TimePart | null | undefined)[])[at] = part;
     return part;
   }
 
@@ -230,8 +309,8 @@ class Groups {
   private add(series: number, time: TimePart, task: string | null, count: number, latest: number): void {
     this.total += count;
     const part = this.unlabelled ?? this.labelPartOf(series);
-    const key = this.taskPosition >= 0 ? `${time.index}\u0001${task ?? '\u0002'}` : time.index;
-    let group = part.groups.get(key);
+    const taskKey = this.taskPosition >= 0 ? `${time.index}\u0001${task ?? '\u0002'}` : undefined;
+    let group = taskKey === undefined ? part.byTime[time.index] : part.byTask.get(taskKey);
     if (!group) {
       const keys = part.values.slice();
       const starts: number[] = new Array(this.query.groupBy.length).fill(0);
@@ -242,38 +321,47 @@ class Groups {
       });
       if (this.taskPosition >= 0) keys[this.taskPosition] = task;
       group = { keys, starts, count: 0, last: -1 };
-      part.groups.set(key, group);
+      if (taskKey === undefined) part.byTime[time.index] = group;
+      else part.byTask.set(taskKey, group);
     }
     group.count += count;
     if (latest > group.last) group.last = latest;
   }
 
   private labelPartOf(series: number): LabelPart {
-    let part = this.partOfSeries.get(series);
+    // Cells arrive label set by label set: the previous one's part is the likeliest.
+    if (series === this.lastSeries) return this.lastPart as LabelPart;
+    const index = this.partIndex as PartIndex;
+    const number = index.partOf(series, (id) => this.labelValues(id));
+    let part = this.parts[number];
     if (!part) {
-      const labels = this.source.labels(series);
-      const values: (string | null)[] = new Array(this.query.groupBy.length).fill(null);
-      for (const { position, field } of this.labelPositions) {
-        const value = labels?.[field];
-        // '' is an absent extension label (status); a contract field's '' is a value of its own.
-        const absent = value === ABSENT && FIELDS[LABEL_FIELDS[field] as LabelName].origin === 'extension';
-        values[position] = value === undefined || absent ? null : value;
-      }
-      const id = JSON.stringify(values);
-      part = this.parts.get(id);
-      if (!part) {
-        part = { values, groups: new Map() };
-        this.parts.set(id, part);
-      }
-      this.partOfSeries.set(series, part);
+      part = { values: index.values[number] as (string | null)[], byTime: [], byTask: new Map() };
+      this.parts[number] = part;
     }
+    this.lastSeries = series;
+    this.lastPart = part;
     return part;
+  }
+
+  /** The grouped label values of a label set, in group_by positions (null for the others). */
+  private labelValues(series: number): { values: (string | null)[]; known: boolean } {
+    const labels = this.source.labels(series);
+    const values: (string | null)[] = new Array(this.query.groupBy.length).fill(null);
+    for (const { position, field } of this.labelPositions) {
+      const value = labels?.[field];
+      // '' is an absent extension label (status); a contract field's '' is a value of its own.
+      const absent = value === ABSENT && FIELDS[LABEL_FIELDS[field] as LabelName].origin === 'extension';
+      values[position] = value === undefined || absent ? null : value;
+    }
+    return { values, known: labels !== undefined };
   }
 
   result(limit: number): StatsResult {
     const all: StatsGroup[] = [];
-    for (const part of this.unlabelled ? [this.unlabelled] : this.parts.values()) {
-      for (const g of part.groups.values()) {
+    for (const part of this.unlabelled ? [this.unlabelled] : this.parts) {
+      if (!part) continue;
+      for (const g of [...part.byTime, ...part.byTask.values()]) {
+        if (!g) continue;
         all.push({ keys: g.keys, starts: g.starts, count: g.count, lastTimestamp: g.last });
       }
     }
