@@ -7,11 +7,18 @@ import { AppError, ErrorCode, invalid } from '../../domain/errors.js';
 import type { NewRecord } from '../../domain/fields.js';
 import { toNewRecord } from '../../domain/record.js';
 import type { Store } from '../../store/store.js';
+import { ByteBudget } from '../byte-budget.js';
 import { envelopeResponses, JSON_TYPE, ok } from '../envelope.js';
 import { JSON_BODY_TYPES, NDJSON_BODY_TYPES, operation } from '../openapi.js';
 
 /** Items parsed, checked and submitted together: the batch's memory is about this many records. */
 const STEP = 1_000;
+/**
+ * Batch bodies in memory at once, across all clients: two of the largest. More clients wait
+ * with their bodies unread, so memory stays bounded however many send 16 MiB batches; parsing
+ * one batch still overlaps the commit of another.
+ */
+const BATCH_BYTES_IN_FLIGHT = 2 * MAX_BATCH_BYTES;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 type ItemResult = { id: number; duplicate?: true } | { code: number; message: string };
@@ -41,6 +48,9 @@ const ndjsonBody = {
  * STEP through the same group commit as single writes (sharing their transactions).
  */
 export const ingestRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (app, { store }) => {
+  const budget = new ByteBudget(BATCH_BYTES_IN_FLIGHT);
+  const shares = new WeakMap<object, () => void>();
+  const giveBack = async (request: object) => shares.get(request)?.();
   // The body is kept as bytes and cut into items here: this plugin's own parser.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: MAX_BATCH_BYTES }, (_request, body, done) =>
@@ -77,6 +87,14 @@ export const ingestRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (
       },
       // The bytes are checked here, item by item; a schema over the whole body would parse it all at once.
       validatorCompiler: () => () => true,
+      // After access checks, before the body is read: wait for room in the budget (a body without
+      // a length counts as the largest allowed). Given back once answered, or when the client goes.
+      preParsing: async (request) => {
+        const length = Number(request.headers['content-length']);
+        shares.set(request, await budget.take(Number.isFinite(length) ? length : MAX_BATCH_BYTES));
+      },
+      onResponse: giveBack,
+      onRequestAbort: giveBack,
     },
     async (request, reply) => {
       const body = (request.body as Buffer | undefined) ?? Buffer.alloc(0);
