@@ -5,6 +5,7 @@
  * exact latencies with sub-millisecond resolution, and a check of every status.
  */
 import { createRequire } from 'node:module';
+import { v7 as uuidv7 } from 'uuid';
 import type { LoadResult, LoadSpec } from './lib/load-types.js';
 
 interface AutocannonInstance {
@@ -16,6 +17,9 @@ type Autocannon = (
   options: Record<string, unknown>,
   done: (error: unknown, result: { errors: number; timeouts: number }) => void,
 ) => AutocannonInstance;
+
+/** The placeholder a body holds where each request gets its own event id. */
+const EVENT_ID = '__EVENT_ID__';
 
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
@@ -40,6 +44,16 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
           method: r.method,
           path: r.path,
           ...(r.body !== undefined ? { body: r.body, headers: { 'content-type': 'application/json' } } : {}),
+          // A fresh event_id per request, so that repeated bodies are new records, not duplicates: a
+          // UUIDv7 (time-ordered), as the client library and the batcher make them.
+          ...(spec.freshEventIds && r.body?.includes(EVENT_ID)
+            ? {
+                setupRequest: (request: { body?: string }) => ({
+                  ...request,
+                  body: r.body?.replaceAll(EVENT_ID, () => uuidv7()),
+                }),
+              }
+            : {}),
         })),
       },
       (error, result) => {

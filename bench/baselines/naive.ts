@@ -1,26 +1,26 @@
 /**
  * What users would write instead: the same API on better-sqlite3 and node:http, the way
  * a careful but ordinary implementation does it. Durable like actlog (WAL,
- * synchronous=FULL), but one transaction per request, COUNT(*) for counts, OFFSET for
- * pages, and one single-column index per filter. Statements are prepared once and
- * reused, which is more than many implementations do.
+ * synchronous=FULL), but one flat table, one transaction per request (and per batch),
+ * COUNT(*) for counts, OFFSET for pages, one single-column index per equality filter and on
+ * timestamp, a unique index for event_id, and LIKE for text. Statements are prepared once
+ * and reused, which is more than many implementations do.
  *
- *   node dist/bench/baselines/naive.js --db file.db [--port 0] [--existing]
+ *   node dist/bench/baselines/naive.js --db file.db [--port 0]
  *
- * --existing serves a database made by actlog as it is (same table, and its index set
- * includes the same single-column indexes) without creating anything, so the benchmark
- * can compare deep pages and counts on the same 10M-record file.
+ * The benchmark fills a copy of its 10M-record data set into this schema
+ * (bench/lib/naive-data.ts) to compare pages, counts and batch imports on the same records.
  */
 import { createServer, type ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import Database, { type Statement } from 'better-sqlite3';
+import { NAIVE_INDEXES, NAIVE_SCHEMA } from './naive-schema.js';
 
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '0' },
     host: { type: 'string', default: '127.0.0.1' },
     db: { type: 'string' },
-    existing: { type: 'boolean', default: false },
   },
 });
 if (!values.db) throw new Error('--db is required');
@@ -28,23 +28,39 @@ if (!values.db) throw new Error('--db is required');
 const db = new Database(values.db);
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = FULL');
-if (!values.existing) {
-  db.exec(`
-    CREATE TABLE IF NOT EXISTS activity_log (
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
-      platform TEXT NOT NULL, serial TEXT NOT NULL, action_type TEXT NOT NULL,
-      action_detail TEXT NOT NULL DEFAULT '', username TEXT NOT NULL DEFAULT '', timestamp INTEGER NOT NULL
-    );
-    CREATE INDEX IF NOT EXISTS idx_activity_log_platform ON activity_log (platform);
-    CREATE INDEX IF NOT EXISTS idx_activity_log_serial ON activity_log (serial);
-    CREATE INDEX IF NOT EXISTS idx_activity_log_action_type ON activity_log (action_type);
-  `);
-}
+db.exec(NAIVE_SCHEMA + NAIVE_INDEXES);
 
 const insert = db.prepare(
-  `INSERT INTO activity_log (platform, serial, action_type, action_detail, username, timestamp)
-   VALUES (?, ?, ?, ?, ?, ?)`,
+  `INSERT OR IGNORE INTO activity_log
+     (platform, serial, action_type, action_detail, username, timestamp, status, error, task_id, duration_ms, metadata, event_id)
+   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 );
+const text = (value: unknown) => (typeof value === 'string' ? value : null);
+const integer = (value: unknown) => (typeof value === 'number' && Number.isInteger(value) ? value : null);
+
+/** Checks and stores one record; answers its id, or a message. */
+function store(body: Record<string, unknown>): { id: number } | { message: string } {
+  for (const field of REQUIRED) {
+    if (typeof body?.[field] !== 'string' || body[field] === '') return { message: `${field} is required` };
+  }
+  const timestamp = typeof body.timestamp === 'number' ? body.timestamp : Math.floor(Date.now() / 1000);
+  const { lastInsertRowid, changes } = insert.run(
+    body.platform,
+    body.serial,
+    body.action_type,
+    text(body.action_detail) ?? '',
+    text(body.username) ?? '',
+    timestamp,
+    text(body.status),
+    text(body.error),
+    text(body.task_id),
+    integer(body.duration_ms),
+    body.metadata === undefined ? null : JSON.stringify(body.metadata),
+    text(body.event_id),
+  );
+  return { id: changes ? Number(lastInsertRowid) : 0 };
+}
+const storeBatch = db.transaction((items: Record<string, unknown>[]) => items.map(store));
 const statements = new Map<string, Statement>();
 const prepared = (sql: string) => {
   let statement = statements.get(sql);
@@ -55,17 +71,33 @@ const prepared = (sql: string) => {
   return statement;
 };
 
-const FILTERS = ['platform', 'serial', 'action_type'] as const;
+const REQUIRED = ['platform', 'serial', 'action_type'] as const;
+const FILTERS = ['platform', 'serial', 'action_type', 'username', 'status', 'task_id'] as const;
 
-function where(query: URLSearchParams): { clause: string; params: string[] } {
+function where(query: URLSearchParams): { clause: string; params: (string | number)[] } {
   const conditions: string[] = [];
-  const params: string[] = [];
+  const params: (string | number)[] = [];
   for (const field of FILTERS) {
     const value = query.get(field);
     if (value) {
       conditions.push(`${field} = ?`);
       params.push(value);
     }
+  }
+  for (const [name, op] of [
+    ['since', '>='],
+    ['until', '<'],
+  ] as const) {
+    const value = query.get(name);
+    if (value) {
+      conditions.push(`timestamp ${op} ?`);
+      params.push(Number(value));
+    }
+  }
+  const q = query.get('q');
+  if (q) {
+    conditions.push('(action_detail LIKE ? OR error LIKE ?)');
+    params.push(`%${q}%`, `%${q}%`);
   }
   return { clause: conditions.length ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }
@@ -85,31 +117,26 @@ const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const path = url.pathname;
   try {
-    if (req.method === 'POST' && path === '/api/v1/activity_log') {
+    if (req.method === 'POST' && (path === '/api/v1/activity_log' || path === '/api/v1/activity_log/batch')) {
       const chunks: Buffer[] = [];
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
-        let body: Record<string, unknown>;
+        let body: unknown;
         try {
           body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
         } catch {
           return invalid(res, 'body is not valid JSON');
         }
-        for (const field of FILTERS) {
-          if (typeof body?.[field] !== 'string' || body[field] === '') return invalid(res, `${field} is required`);
-        }
-        const timestamp = typeof body.timestamp === 'number' ? body.timestamp : Math.floor(Date.now() / 1000);
         try {
+          if (path.endsWith('/batch')) {
+            if (!Array.isArray(body)) return invalid(res, 'body must be an array');
+            // One transaction, and one fsync, per batch.
+            const results = storeBatch(body as Record<string, unknown>[]);
+            return ok(res, { added: results.filter((r) => 'id' in r).length, results });
+          }
           // Autocommit: one transaction, and one fsync, per request.
-          const { lastInsertRowid } = insert.run(
-            body.platform,
-            body.serial,
-            body.action_type,
-            typeof body.action_detail === 'string' ? body.action_detail : '',
-            typeof body.username === 'string' ? body.username : '',
-            timestamp,
-          );
-          ok(res, { id: Number(lastInsertRowid) });
+          const result = store(body as Record<string, unknown>);
+          return 'id' in result ? ok(res, result) : invalid(res, result.message);
         } catch {
           send(res, 500, 50001, 'internal error', null);
         }
@@ -124,7 +151,7 @@ const server = createServer((req, res) => {
         return invalid(res, 'bad limit or offset');
       }
       const rows = prepared(
-        `SELECT id, platform, serial, action_type, action_detail, username, timestamp
+        `SELECT id, platform, serial, action_type, action_detail, username, timestamp, status, error, task_id, duration_ms, metadata, event_id
          FROM activity_log ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`,
       ).all(...params, limit, offset);
       return ok(res, rows);

@@ -18,6 +18,8 @@ export interface LoadSpec {
   amount?: number;
   /** The status every answer must have (404 for the trivial route). */
   expectStatus: number;
+  /** Replace every `__EVENT_ID__` in a body with a fresh UUIDv7 for each request sent. */
+  freshEventIds?: boolean;
   /** Per-request timeout in seconds. */
   timeout?: number;
 }
