@@ -5,8 +5,16 @@ import { decidingRule, expired, oldestKept, prunes, type Retention } from '../do
 import { rowToRecord } from '../store/sql/records.js';
 import type { Store } from '../store/store.js';
 
-/** Records looked at, and at most deleted, per step: each step's delete is one short write transaction. */
-export const PRUNE_STEP = 200;
+/** Records looked at per scan step (read only). */
+export const PRUNE_STEP = 1000;
+/**
+ * Deletes go in transactions sized so that each holds the writer about this long (measured as
+ * the step's whole wait, queueing included), and after each the pruner waits as long again:
+ * pruning takes at most about half the writer, and a write queued behind it waits a few ms.
+ */
+const STEP_TARGET_MS = 2;
+const MIN_DELETE_STEP = 10;
+const MAX_DELETE_STEP = 1000;
 /** Pruning runs at start and then this often (extensions §8: at least hourly). */
 export const PRUNE_EVERY_MS = 60 * 60 * 1000;
 
@@ -19,14 +27,16 @@ export interface PruneReport {
 /**
  * Retention (extensions §8): finds records past their age, oldest ids first among those older
  * than the shortest age, and deletes them through the store's ordinary write path (so counts
- * and statistics stay exact and every instance's live tail hears of it), a step at a time with
- * a turn of the event loop between steps, so writes never wait behind more than one step.
+ * and statistics stay exact and every instance's live tail hears of it), in small steps paced
+ * so that writes never wait behind more than one short step (STEP_TARGET_MS).
  * Then gives the space back (compact). One pruner at a time across instances (exclusive).
  */
 export class Pruner {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private stopped = false;
+  /** Records deleted per transaction, adapted to STEP_TARGET_MS. */
+  private deleteStep = 50;
 
   constructor(
     private readonly store: Store,
@@ -65,8 +75,17 @@ export class Pruner {
     const report: PruneReport = { deleted: 0, byRule: {} };
     const ran = await this.store.exclusive('prune', async () => {
       await this.scan(async (expiredRecords) => {
-        const deleted = await this.store.deleteIds(expiredRecords.map((r) => r.id));
-        tally(report, this.retention, expiredRecords, deleted);
+        for (let at = 0; at < expiredRecords.length && !this.stopped; ) {
+          const step = expiredRecords.slice(at, at + this.deleteStep);
+          at += step.length;
+          const started = performance.now();
+          const deleted = await this.store.deleteIds(step.map((r) => r.id));
+          tally(report, this.retention, step, deleted);
+          const ms = performance.now() - started;
+          if (ms < STEP_TARGET_MS / 2) this.deleteStep = Math.min(this.deleteStep * 2, MAX_DELETE_STEP);
+          else if (ms > STEP_TARGET_MS * 2) this.deleteStep = Math.max(this.deleteStep >> 1, MIN_DELETE_STEP);
+          await new Promise((resolve) => setTimeout(resolve, Math.max(1, ms)));
+        }
       });
       if (report.deleted > 0 && !this.stopped) await this.store.compact();
     });

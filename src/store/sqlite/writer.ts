@@ -167,11 +167,8 @@ export class SqliteWriter {
       }
       case 'delete':
         return this.deleteOne(op.id, changes);
-      case 'deleteIds': {
-        let deleted = 0;
-        for (const id of op.ids) if (this.deleteOne(id, changes)) deleted++;
-        return deleted;
-      }
+      case 'deleteIds':
+        return this.deleteMany(op.ids, changes);
       case 'deleteAll':
         s.deleteAll.run();
         s.textDeleteAll.run();
@@ -183,27 +180,50 @@ export class SqliteWriter {
   }
 
   private deleteOne(id: number, changes: Change[]): boolean {
-    const s = this.statements;
-    const row = s.deleteOne.get(id) as [number, number, string, string | null] | undefined;
-    if (!row) return false;
-    const [series, timestamp, detail, error] = row;
-    if (id <= this.watermarks.text) s.textDelete.run(id, detail, error);
-    if (id <= this.watermarks.rollup) {
-      // The persisted cells include this record: take it out in the same transaction.
-      for (const target of [series, ALL]) this.uncount(target, timestamp);
-    }
-    changes.push({ kind: 'remove', id, series, timestamp });
-    return true;
+    return this.deleteMany([id], changes) === 1;
   }
 
-  private uncount(series: number, timestamp: number): void {
+  /**
+   * Deletes records and takes them out of the text index and the persisted cells in the same
+   * transaction. Cells are rewritten once per label set and period touched, not once per record:
+   * a prune step deletes hundreds of neighbouring records, which share a few cell blobs.
+   */
+  private deleteMany(ids: readonly number[], changes: Change[]): number {
     const s = this.statements;
-    const hour = hourOf(timestamp);
-    const period = periodOf(hour);
+    const uncounted = new Map<string, { series: number; period: number; timestamps: number[] }>();
+    let deleted = 0;
+    for (const id of ids) {
+      const row = s.deleteOne.get(id) as [number, number, string, string | null] | undefined;
+      if (!row) continue;
+      deleted++;
+      const [series, timestamp, detail, error] = row;
+      if (id <= this.watermarks.text) s.textDelete.run(id, detail, error);
+      if (id <= this.watermarks.rollup) {
+        // The persisted cells include this record: take it out below, in the same transaction.
+        const period = periodOf(hourOf(timestamp));
+        for (const target of [series, ALL]) {
+          const key = `${target}:${period}`;
+          const entry = uncounted.get(key);
+          if (entry) entry.timestamps.push(timestamp);
+          else uncounted.set(key, { series: target, period, timestamps: [timestamp] });
+        }
+      }
+      changes.push({ kind: 'remove', id, series, timestamp });
+    }
+    for (const { series, period, timestamps } of uncounted.values()) this.uncount(series, period, timestamps);
+    return deleted;
+  }
+
+  /** Uncounts deleted records of one label set (or ALL) and period; re-reads an hour's latest if it went. */
+  private uncount(series: number, period: number, timestamps: readonly number[]): void {
+    const s = this.statements;
     const blob = s.cellsGet.get(series, period) as Buffer | undefined;
     if (!blob) return;
     const cells = CellList.fromPeriods([blob]);
-    if (cells.remove(timestamp)) {
+    const stale = new Set<number>();
+    for (const timestamp of timestamps) if (cells.remove(timestamp)) stale.add(hourOf(timestamp));
+    for (const hour of stale) {
+      if (cells.countIn(hour) === 0) continue;
       const [from, to] = hourRange(hour);
       const latest = (series === ALL ? s.latestInHour.get(from, to) : s.latestInHourOf.get(from, to, series)) as
         | number
