@@ -4,12 +4,13 @@
  * in their own processes and driving them with autocannon from another process, and writes
  * the figures and the goal ratios to docs/benchmarks.md.
  *
- *   npm run bench                      full: 1M and 10M records (about 45 minutes)
+ *   npm run bench                      full: 1M and 10M records (about 35 minutes)
  *   npm run bench -- --quick           quick: 100k and 1M records (a few minutes)
  *   npm run bench -- --only pages,post re-measure some goals; the others are kept from the last run
  *
  * Options: --out <file> (default docs/benchmarks.md), --seed <n>, --list (the goals).
- * Raw figures of every run are appended to bench/out/results.jsonl.
+ * Each goal's report is appended to bench/out/goals.jsonl as soon as it is measured (--only takes
+ * the others from there), and every run's to bench/out/results.jsonl.
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -28,6 +29,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 const TMP = join(OUT_DIR, 'tmp');
 const RESULTS = join(OUT_DIR, 'results.jsonl');
+/** Every goal's report as soon as it is measured, so that an interrupted run loses no finished goal. */
+const GOAL_RESULTS = join(OUT_DIR, 'goals.jsonl');
 
 const MODES: Record<Mode['name'], Mode> = {
   quick: {
@@ -51,9 +54,9 @@ const MODES: Record<Mode['name'], Mode> = {
     rounds: 5,
     seconds: 3,
     matrixRounds: 3,
-    matrixSeconds: 1,
+    matrixSeconds: 0.5,
     connections: 50,
-    warmupSeconds: 1,
+    warmupSeconds: 0.5,
     slowAmount: 3,
     singleAmount: 100,
     startupRounds: 5,
@@ -71,15 +74,16 @@ function writeReport(out: string, report: RunReport): void {
   writeFileSync(out, renderReport(report, at >= 0 ? previous.slice(at) : undefined));
 }
 
-/** The last run of a mode recorded in bench/out/results.jsonl. */
-function lastRecorded(mode: Mode['name']): RunReport | undefined {
-  if (!existsSync(RESULTS)) return undefined;
-  return readFileSync(RESULTS, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line) => JSON.parse(line) as RunReport)
-    .filter((report) => report.mode.name === mode && Array.isArray(report.goals))
-    .at(-1);
+/** The latest report of each goal measured in a mode (bench/out/goals.jsonl). */
+function lastRecorded(mode: Mode['name']): Map<string, GoalReport> {
+  const latest = new Map<string, GoalReport>();
+  if (!existsSync(GOAL_RESULTS)) return latest;
+  for (const line of readFileSync(GOAL_RESULTS, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    const { mode: recorded, ...goal } = JSON.parse(line) as GoalReport & { mode: Mode['name'] };
+    if (recorded === mode) latest.set(goal.name, goal);
+  }
+  return latest;
 }
 
 async function main(): Promise<void> {
@@ -102,8 +106,7 @@ async function main(): Promise<void> {
   const only = values.only?.split(',').map((name) => name.trim());
   const unknown = only?.filter((name) => !GOALS.some((g) => g.name === name));
   if (unknown?.length) throw new Error(`unknown goal(s) ${unknown.join(', ')}; --list shows them`);
-  const previous = only ? lastRecorded(mode.name) : undefined;
-  if (only && !previous) log(`no earlier ${mode.name} run recorded: the report holds only ${only.join(', ')}`);
+  const previous = only ? lastRecorded(mode.name) : new Map<string, GoalReport>();
 
   const began = performance.now();
   log(
@@ -168,14 +171,16 @@ async function main(): Promise<void> {
       const goalStarted = performance.now();
       const result = await goal.run(bench);
       await bench.stop(...running);
-      goals.push({
+      const report: GoalReport = {
         name: goal.name,
         title: goal.title,
         date: new Date().toISOString(),
         seconds: (performance.now() - goalStarted) / 1000,
         ...result,
         warnings,
-      });
+      };
+      goals.push(report);
+      appendFileSync(GOAL_RESULTS, `${JSON.stringify({ mode: mode.name, ...report })}\n`);
       for (const v of result.verdicts) log(`  ${v.pass ? 'PASS' : 'MISS'} ${v.goal}: ${v.measured} (${v.target})`);
     }
   } finally {
@@ -185,9 +190,9 @@ async function main(): Promise<void> {
   }
 
   // With --only, the goals not measured now are kept from the last run, in the registry's order.
-  const merged = GOALS.map(
-    (goal) => goals.find((g) => g.name === goal.name) ?? previous?.goals.find((g) => g.name === goal.name),
-  ).filter((g): g is GoalReport => g !== undefined);
+  const merged = GOALS.map((goal) => goals.find((g) => g.name === goal.name) ?? previous.get(goal.name)).filter(
+    (g): g is GoalReport => g !== undefined,
+  );
   const report: RunReport = {
     mode,
     date: new Date().toISOString(),

@@ -10,11 +10,16 @@ import type { ServerProcess } from '../lib/servers.js';
 import { sampleMemory } from '../lib/servers.js';
 import { pairedRatios, ratioText } from '../lib/stats.js';
 
-/** Generated records as request bodies; those with an event_id get a fresh one per request. */
-export function recordBodies(bench: Bench, count: number, seedOffset: number): BenchRecord[] {
+/**
+ * Generated records as request bodies, as a farm sends them: without a timestamp (the server
+ * stamps the time it receives them; a script posting as it acts sends about that time too), and
+ * those with an event_id get a fresh one per request. The data set's own timestamps lie up to 90
+ * days back, which would make every write land in a random place of every time-ordered structure.
+ */
+export function recordBodies(bench: Bench, count: number, seedOffset: number): Omit<BenchRecord, 'timestamp'>[] {
   const next = recordStream(bench.seed + seedOffset);
   return Array.from({ length: count }, () => {
-    const record = next();
+    const { timestamp: _, ...record } = next();
     if (record.event_id) record.event_id = '__EVENT_ID__';
     return record;
   });
@@ -69,7 +74,8 @@ export const post: Goal = {
       ],
       body: [
         `${bench.mode.connections} connections POST 64 generated records in turn, with every field of extensions ` +
-          '§1 where the generator gives it (status, error, task_id, duration_ms, metadata), half of them with a ' +
+          '§1 where the generator gives it (status, error, task_id, duration_ms, metadata) but no timestamp (the ' +
+          'server stamps it, as for a script posting as it acts), half of them with a ' +
           'fresh `event_id` per request (so every POST stores a record). Each answer means the record is durable ' +
           '(synchronous=FULL, group commit).',
         '',

@@ -17,7 +17,7 @@ export interface Target {
   expectStatus: number;
   /** Connections (default: the mode's). */
   connections?: number;
-  /** Requests per round on one connection instead of a timed window: latency without queueing. */
+  /** Requests per round instead of a timed window (on one connection unless `connections` says). */
   amount?: number;
   /** Replace `__EVENT_ID__` in bodies with a fresh id per request. */
   freshEventIds?: boolean;
@@ -39,7 +39,9 @@ function specOf(target: Target, options: MeasureOptions, seconds: number): LoadS
     expectStatus: target.expectStatus,
     ...(target.freshEventIds ? { freshEventIds: true } : {}),
   };
-  if (target.amount !== undefined) return { ...base, connections: 1, amount: target.amount, timeout: 300 };
+  if (target.amount !== undefined) {
+    return { ...base, connections: target.connections ?? 1, amount: target.amount, timeout: 300 };
+  }
   return { ...base, connections: target.connections ?? options.connections, seconds };
 }
 

@@ -12,8 +12,8 @@ export const PRUNE_STEP = 1000;
  * the step's whole wait, queueing included), and after each the pruner waits as long again:
  * pruning takes at most about half the writer, and a write queued behind it waits a few ms.
  */
-const STEP_TARGET_MS = 2;
-const MIN_DELETE_STEP = 10;
+const STEP_TARGET_MS = 4;
+const MIN_DELETE_STEP = 25;
 const MAX_DELETE_STEP = 1000;
 /** Pruning runs at start and then this often (extensions §8: at least hourly). */
 export const PRUNE_EVERY_MS = 60 * 60 * 1000;

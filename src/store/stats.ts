@@ -42,6 +42,17 @@ export interface StatsSource {
   ): Promise<void>;
   /** Records of the selection with from <= timestamp < to, one range after another. */
   records(selection: SeriesSelection, ranges: readonly [number, number][], visit: RecordVisitor): Promise<void>;
+  /**
+   * Per label set of the selection: how many records have from <= timestamp < to, and the
+   * latest of them, counted by the database (for the parts of hours a range cuts, which the
+   * cells cannot answer; each is within one hour, so the time index answers it quickly).
+   */
+  rangeTotals(
+    selection: SeriesSelection,
+    from: number,
+    to: number,
+    visit: (series: number, count: number, latest: number) => void,
+  ): Promise<void>;
   /** Every record matching the whole filter (for task_id and q, which no aggregate covers). */
   matching(filter: Filter, selection: SeriesSelection, visit: RecordVisitor): Promise<void>;
 }
@@ -93,10 +104,22 @@ async function fromCells(
     for (const hour of groups.takeSplitHours()) partial.push([hour * HOUR, (hour + 1) * HOUR]);
     if (endWhole * HOUR < to) partial.push([endWhole * HOUR, to]);
   }
-  if (partial.length > 0) {
-    await source.records(selection, mergeRanges(partial), (series, timestamp) =>
-      groups.addRecord(series, timestamp, null),
-    );
+  // A part within one hour that no bucket edge cuts is counted by the database per label set;
+  // the others (an edge inside the hour: zones such as +05:30) record by record.
+  const byRecord: [number, number][] = [];
+  for (const [a, b] of mergeRanges(partial)) {
+    for (let start = a; start < b; ) {
+      const hour = Math.floor(start / HOUR);
+      const end = hour >= FAR_HOUR ? b : Math.min(b, (hour + 1) * HOUR);
+      const time = hour >= FAR_HOUR ? null : groups.timePartOfHour(hour);
+      if (time === null) byRecord.push([start, end]);
+      else
+        await source.rangeTotals(selection, start, end, (series, n, latest) => groups.addCell(series, time, n, latest));
+      start = end;
+    }
+  }
+  if (byRecord.length > 0) {
+    await source.records(selection, byRecord, (series, timestamp) => groups.addRecord(series, timestamp, null));
   }
 }
 

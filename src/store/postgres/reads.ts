@@ -128,6 +128,17 @@ export class PostgresReads {
         for (const [series, timestamp] of rows) visit(series, timestamp, null);
       }
     },
+    rangeTotals: async (selection, from, to, visit) => {
+      const { sql, params } = selection.all ? { sql: 'TRUE', params: [] } : seriesCondition(selection, true);
+      const rows = await values<[number, number, number]>(
+        this.sql,
+        `SELECT series_id, count(*)::int8, max(timestamp) FROM activity_log
+           WHERE timestamp >= $${params.length + 1} AND timestamp < $${params.length + 2} AND ${sql} GROUP BY series_id`,
+        [...params, from, Math.min(to, NO_UPPER_BOUND)],
+      );
+      await this.series.refresh();
+      for (const [series, count, latest] of rows) visit(series, Number(count), Number(latest));
+    },
     matching: async (filter, selection, visit) => {
       const where = conditions(filter, selection);
       const rows = await values<[number, number, string | null]>(

@@ -39,13 +39,53 @@ export function insertValues(record: NewRecord, seriesId: number): unknown[] {
   ];
 }
 
+/**
+ * Where each field of a record comes from, worked out once from the registry: the id column, a
+ * label of the label set, or a row column; how it is written; and its JSON key, pre-quoted.
+ * Rows are turned into records, JSON and CSV cells by walking this list (the hot path of pages
+ * and exports), not by looking each field up again per row.
+ */
+interface FieldAccess {
+  name: FieldName;
+  /** `"name":` */
+  key: string;
+  from: 'id' | 'label' | 'column';
+  at: number;
+  kind: (typeof FIELDS)[FieldName]['kind'];
+  /** An absent extension label (status) is '' in its label set; contract labels are always there. */
+  emptyIsAbsent: boolean;
+}
+
+const ACCESS: readonly FieldAccess[] = FIELD_NAMES.map((name) => {
+  const label = LABEL_AT.get(name);
+  return {
+    name,
+    key: `${JSON.stringify(name)}:`,
+    from: name === 'id' ? 'id' : label !== undefined ? 'label' : 'column',
+    at: name === 'id' ? 0 : (label ?? (COLUMN_AT.get(name) as number)),
+    kind: FIELDS[name].kind,
+    emptyIsAbsent: label !== undefined && FIELDS[name].origin === 'extension',
+  };
+});
+
+/** A field's value in a row: undefined where absent; object fields as their stored JSON text. */
+function valueOf(field: FieldAccess, row: RecordRow, labels: Labels): unknown {
+  if (field.from === 'label') {
+    const value = labels[field.at];
+    return field.emptyIsAbsent && value === ABSENT ? undefined : value;
+  }
+  const value = row[field.at];
+  if (value === null || value === undefined) return undefined;
+  return typeof value === 'bigint' ? Number(value) : value;
+}
+
 /** A row and its labels as the record clients see, fields in registry order. */
 export function rowToRecord(row: RecordRow, labels: Labels): ActivityRecord {
   const out: Record<string, unknown> = {};
-  for (const name of FIELD_NAMES) {
-    const value = fieldValue(name, row, labels);
+  for (const field of ACCESS) {
+    const value = valueOf(field, row, labels);
     if (value === undefined) continue;
-    out[name] = FIELDS[name].kind === 'object' ? JSON.parse(value as string) : value;
+    out[field.name] = field.kind === 'object' ? JSON.parse(value as string) : value;
   }
   return out as ActivityRecord;
 }
@@ -53,35 +93,23 @@ export function rowToRecord(row: RecordRow, labels: Labels): ActivityRecord {
 /**
  * The same record as JSON text, byte for byte what JSON.stringify(rowToRecord(...)) gives
  * (a property test checks it), without making an object per row. Stored object fields are
- * already compact JSON and are copied as they are.
+ * already compact JSON and are copied as they are; integers are written as they are.
  */
 export function rowToJson(row: RecordRow, labels: Labels): string {
-  let out = '{';
-  for (const name of FIELD_NAMES) {
-    const value = fieldValue(name, row, labels);
+  let out = '';
+  for (const field of ACCESS) {
+    const value = valueOf(field, row, labels);
     if (value === undefined) continue;
-    if (out.length > 1) out += ',';
-    out += `"${name}":${FIELDS[name].kind === 'object' ? value : JSON.stringify(value)}`;
+    const text =
+      field.kind === 'object' ? (value as string) : typeof value === 'number' ? String(value) : JSON.stringify(value);
+    out += out === '' ? `{${field.key}${text}` : `,${field.key}${text}`;
   }
-  return `${out}}`;
+  return out === '' ? '{}' : `${out}}`;
 }
 
 /** A row's field values in record order: undefined where absent, object fields as their JSON text. */
 export const rowValues = (row: RecordRow, labels: Labels): unknown[] =>
-  FIELD_NAMES.map((name) => fieldValue(name, row, labels));
-
-function fieldValue(name: FieldName, row: RecordRow, labels: Labels): unknown {
-  if (name === 'id') return Number(row[0]);
-  const label = LABEL_AT.get(name);
-  if (label !== undefined) {
-    const value = labels[label] as string;
-    // An absent extension label (status) is '' in its label set; contract labels are always there.
-    return value === ABSENT && FIELDS[name].origin === 'extension' ? undefined : value;
-  }
-  const value = row[COLUMN_AT.get(name) as number];
-  if (value === null || value === undefined) return undefined;
-  return typeof value === 'bigint' ? Number(value) : value;
-}
+  ACCESS.map((field) => valueOf(field, row, labels));
 
 /** Text with `%`, `_` and the escape character escaped, for `LIKE ... ESCAPE '\'`. */
 export const likeContaining = (needle: string) => `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -107,6 +107,18 @@ export class SqliteReads {
     }
   }
 
+  /** Per label set of the selection: count and latest timestamp of records in [from, to), by the time index. */
+  totalsBetween(
+    selection: SeriesSelection,
+    from: number,
+    to: number,
+    visit: (series: number, count: number, latest: number) => void,
+  ): void {
+    const member = this.memberOf(selection);
+    const rows = this.statements.totalsBetween.all(from, to) as [number, number, number][];
+    for (const [series, count, latest] of rows) if (!member || member[series]) visit(series, count, latest);
+  }
+
   /** The latest timestamp in [from, to) of a label set (or of all records), after a delete. */
   latestIn(series: number, from: number, to: number): number | null {
     const s = this.statements;
@@ -447,6 +459,10 @@ function prepare(db: Database) {
     ),
     between: raw(
       'SELECT series_id, timestamp FROM activity_log INDEXED BY activity_log_by_time WHERE timestamp >= ? AND timestamp < ?',
+    ),
+    totalsBetween: raw(
+      `SELECT series_id, count(*), max(timestamp) FROM activity_log INDEXED BY activity_log_by_time
+         WHERE timestamp >= ? AND timestamp < ? GROUP BY series_id`,
     ),
     highest: pluck("SELECT seq FROM sqlite_sequence WHERE name = 'activity_log'"),
     latestIn: pluck('SELECT max(timestamp) FROM activity_log WHERE timestamp >= ? AND timestamp < ?'),
