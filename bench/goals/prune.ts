@@ -113,7 +113,7 @@ export const prune: Goal = {
       body: [
         `A copy of the ${big}-record data set served with \`--retain-days ${RETAIN_DAYS}\`: ${expired.toLocaleString('en')} ` +
           `records are past it, and the server prunes them in the background from start-up. Meanwhile ${CONNECTIONS} ` +
-          `connections POST single records (durable answers), in windows of ${window} s until no expired record is ` +
+          `connections POST single records (durable answers), in windows of ${num(window, 1)} s until no expired record is ` +
           `left or for ${LOADED_SECONDS[bench.mode.name]} s; then pruning is watched alone for up to ` +
           `${QUIET_SECONDS[bench.mode.name]} s. The p99 without pruning comes from the same load on the same file served ` +
           'without retention, just before. ' +
