@@ -43,12 +43,14 @@ export interface StatsSource {
   /** Records of the selection with from <= timestamp < to, one range after another. */
   records(selection: SeriesSelection, ranges: readonly [number, number][], visit: RecordVisitor): Promise<void>;
   /**
-   * Per label set of the selection: how many records have from <= timestamp < to, and the
+   * Per label set of the selection (or, with `perSeries` false, all of the selection together,
+   * visited as one label set of it): how many records have from <= timestamp < to, and the
    * latest of them, counted by the database (for the parts of hours a range cuts, which the
    * cells cannot answer; each is within one hour, so the time index answers it quickly).
    */
   rangeTotals(
     selection: SeriesSelection,
+    perSeries: boolean,
     from: number,
     to: number,
     visit: (series: number, count: number, latest: number) => void,
@@ -114,7 +116,9 @@ async function fromCells(
       const time = hour >= FAR_HOUR ? null : groups.timePartOfHour(hour);
       if (time === null) byRecord.push([start, end]);
       else
-        await source.rangeTotals(selection, start, end, (series, n, latest) => groups.addCell(series, time, n, latest));
+        await source.rangeTotals(selection, groups.labelled, start, end, (series, n, latest) =>
+          groups.addCell(series, time, n, latest),
+        );
       start = end;
     }
   }

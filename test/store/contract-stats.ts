@@ -45,6 +45,10 @@ export function statsContract(ctx: ContractContext): void {
       { serial: 's1', username: 'user0' },
       { since: DST_DAY + 1234, until: DST_DAY + 86_400 + 777 },
       { since: DST_DAY + 1800 },
+      // Label filters with ranges cut off the hour: the cut hours are counted per label set, or
+      // (nothing grouped by label) in one count over the selection.
+      { serial: 's1', since: DST_DAY + 1234, until: DST_DAY + 86_400 + 777 },
+      { status: 'failed', since: DST_DAY + 999 },
       { q: 'captcha' },
       { task_id: 't1', until: DST_DAY + 5000 },
       { platform: 'no-such-platform' },

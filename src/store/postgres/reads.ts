@@ -128,12 +128,15 @@ export class PostgresReads {
         for (const [series, timestamp] of rows) visit(series, timestamp, null);
       }
     },
-    rangeTotals: async (selection, from, to, visit) => {
+    rangeTotals: async (selection, perSeries, from, to, visit) => {
       const { sql, params } = selection.all ? { sql: 'TRUE', params: [] } : seriesCondition(selection, true);
+      // Without a per-label-set breakdown one row for the whole selection is enough.
+      const series = perSeries ? 'series_id' : selection.all ? `${ALL}` : `${selection.ids[0] ?? ALL}`;
       const rows = await values<[number, number, number]>(
         this.sql,
-        `SELECT series_id, count(*)::int8, max(timestamp) FROM activity_log
-           WHERE timestamp >= $${params.length + 1} AND timestamp < $${params.length + 2} AND ${sql} GROUP BY series_id`,
+        `SELECT ${series}, count(*)::int8, max(timestamp) FROM activity_log
+           WHERE timestamp >= $${params.length + 1} AND timestamp < $${params.length + 2} AND ${sql}
+           ${perSeries ? 'GROUP BY series_id' : 'HAVING count(*) > 0'}`,
         [...params, from, Math.min(to, NO_UPPER_BOUND)],
       );
       await this.series.refresh();

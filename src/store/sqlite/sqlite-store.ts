@@ -254,7 +254,8 @@ export class SqliteStore extends BatchedWrites implements Store {
     records: async (selection, ranges, visit) => {
       for (const [from, to] of ranges) this.reads.recordsBetween(selection, from, to, (s, ts) => visit(s, ts, null));
     },
-    rangeTotals: async (selection, from, to, visit) => this.reads.totalsBetween(selection, from, to, visit),
+    rangeTotals: async (selection, perSeries, from, to, visit) =>
+      this.reads.totalsBetween(selection, perSeries, from, to, visit),
     matching: async (filter, _selection, visit) => {
       this.reads.forEach(filter, (c) => {
         visit(c[1] as number, c[2] as number, (c[3] as string | null) ?? null);
