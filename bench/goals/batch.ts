@@ -6,13 +6,13 @@
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAX_BATCH_BYTES, MAX_BATCH_RECORDS } from '../../src/api/batch.js';
+import { recordBodies } from '../lib/bodies.js';
 import { API, atLeast, atMost, BASELINES, type Goal, MB, MEMORY_HEADER, memoryRow, records } from '../lib/goal.js';
 import type { LoadRequest } from '../lib/load-types.js';
 import { envelopeData, Results, type Target } from '../lib/measure.js';
 import { ensureNaiveDataset } from '../lib/naive-data.js';
 import { type ServerProcess, sampleMemory } from '../lib/servers.js';
 import { fmt, num, pairedRatios, ratioText, spread } from '../lib/stats.js';
-import { recordBodies } from './post.js';
 
 const BATCH = 1000;
 const CONNECTIONS = 4;

@@ -1,29 +1,13 @@
 /** Issues 4 and 8: durable single-record POSTs, with every field and filter of schema 2 in place. */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BenchRecord } from '../lib/dataset.js';
-import { recordStream } from '../lib/dataset.js';
-import { atLeast, BASELINES, type Bench, type Goal, MEMORY_HEADER, memoryRow, records } from '../lib/goal.js';
+import { recordBodies } from '../lib/bodies.js';
+import { atLeast, BASELINES, type Goal, MEMORY_HEADER, memoryRow, records } from '../lib/goal.js';
 import type { LoadRequest } from '../lib/load-types.js';
 import { checkId, Results, type Target, THROUGHPUT_HEADER } from '../lib/measure.js';
 import type { ServerProcess } from '../lib/servers.js';
 import { sampleMemory } from '../lib/servers.js';
 import { pairedRatios, ratioText } from '../lib/stats.js';
-
-/**
- * Generated records as request bodies, as a farm sends them: without a timestamp (the server
- * stamps the time it receives them; a script posting as it acts sends about that time too), and
- * those with an event_id get a fresh one per request. The data set's own timestamps lie up to 90
- * days back, which would make every write land in a random place of every time-ordered structure.
- */
-export function recordBodies(bench: Bench, count: number, seedOffset: number): Omit<BenchRecord, 'timestamp'>[] {
-  const next = recordStream(bench.seed + seedOffset);
-  return Array.from({ length: count }, () => {
-    const { timestamp: _, ...record } = next();
-    if (record.event_id) record.event_id = '__EVENT_ID__';
-    return record;
-  });
-}
 
 export const post: Goal = {
   name: 'post',

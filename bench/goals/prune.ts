@@ -5,12 +5,12 @@
  */
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { recordBodies } from '../lib/bodies.js';
 import { API, atMost, type Goal, query, records } from '../lib/goal.js';
 import type { LoadRequest, LoadResult } from '../lib/load-types.js';
 import { describe, envelopeData } from '../lib/measure.js';
 import { httpRequest } from '../lib/servers.js';
 import { fmt, num, spread } from '../lib/stats.js';
-import { recordBodies } from './post.js';
 
 const RETAIN_DAYS = 45;
 const CONNECTIONS = 10;
