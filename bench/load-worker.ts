@@ -66,7 +66,10 @@ export function runLoad(spec: LoadSpec): Promise<LoadResult> {
           responses: latencies.length,
           seconds,
           rps: latencies.length / seconds,
-          latency: { mean: sum / Math.max(1, latencies.length), p50: at(0.5), p99: at(0.99), max: at(1) },
+          // No answer within the window: no latency to report (NaN, which the report shows as n/a).
+          latency: latencies.length
+            ? { mean: sum / latencies.length, p50: at(0.5), p99: at(0.99), max: at(1) }
+            : { mean: Number.NaN, p50: Number.NaN, p99: Number.NaN, max: Number.NaN },
           unexpected: unexpected + result.errors + result.timeouts,
           statuses,
         });

@@ -85,6 +85,9 @@ export async function measureTargets(
       const list = results.get(target.id) ?? [];
       list.push(result);
       results.set(target.id, list);
+      if (result.responses === 0) {
+        warn(`${target.label}, round ${round}: no answer within the ${options.seconds} s window (each takes longer)`);
+      }
       if (result.unexpected > 0) {
         warn(
           `${target.label}, round ${round}: ${result.unexpected} unexpected answers (${JSON.stringify(result.statuses)})`,

@@ -53,7 +53,7 @@ export function renderReport(report: RunReport, analysis?: string): string {
     '## How to run',
     '',
     '```sh',
-    'npm run bench                      # full: 1M and 10M records; about 35 minutes',
+    'npm run bench                      # full: 1M and 10M records; about 45 minutes',
     'npm run bench -- --quick           # quick: 100k and 1M records; a few minutes',
     'npm run bench -- --only pages,post # re-measure some goals, keep the rest from the last run',
     'npm run bench -- --list            # the goals',
