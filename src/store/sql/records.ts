@@ -69,7 +69,7 @@ const ACCESS: readonly FieldAccess[] = FIELD_NAMES.map((name) => {
 });
 
 /** A field's value in a row: undefined where absent; object fields as their stored JSON text. */
-function valueOf(field: FieldAccess, row: RecordRow, labels: Labels): unknown {
+function valueIn(field: FieldAccess, row: RecordRow, labels: Labels): unknown {
   if (field.from === 'label') {
     const value = labels[field.at];
     return field.emptyIsAbsent && value === ABSENT ? undefined : value;
@@ -83,7 +83,7 @@ function valueOf(field: FieldAccess, row: RecordRow, labels: Labels): unknown {
 export function rowToRecord(row: RecordRow, labels: Labels): ActivityRecord {
   const out: Record<string, unknown> = {};
   for (const field of ACCESS) {
-    const value = valueOf(field, row, labels);
+    const value = valueIn(field, row, labels);
     if (value === undefined) continue;
     out[field.name] = field.kind === 'object' ? JSON.parse(value as string) : value;
   }
@@ -98,7 +98,7 @@ export function rowToRecord(row: RecordRow, labels: Labels): ActivityRecord {
 export function rowToJson(row: RecordRow, labels: Labels): string {
   let out = '';
   for (const field of ACCESS) {
-    const value = valueOf(field, row, labels);
+    const value = valueIn(field, row, labels);
     if (value === undefined) continue;
     const text =
       field.kind === 'object' ? (value as string) : typeof value === 'number' ? String(value) : JSON.stringify(value);
@@ -109,7 +109,7 @@ export function rowToJson(row: RecordRow, labels: Labels): string {
 
 /** A row's field values in record order: undefined where absent, object fields as their JSON text. */
 export const rowValues = (row: RecordRow, labels: Labels): unknown[] =>
-  ACCESS.map((field) => valueOf(field, row, labels));
+  ACCESS.map((field) => valueIn(field, row, labels));
 
 /** Text with `%`, `_` and the escape character escaped, for `LIKE ... ESCAPE '\'`. */
 export const likeContaining = (needle: string) => `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
