@@ -48,10 +48,10 @@ export const prune: Goal = {
     });
     // The same load on the same file without retention first: the p99 to compare with.
     const plain = await bench.startActlog(file, 'actlog (not pruning)');
-    const after: LoadResult[] = [];
+    const baseline: LoadResult[] = [];
     for (let i = 0; i < Math.max(3, bench.mode.rounds); i++) {
-      after.push(await bench.load.run(specFor(plain.origin)));
-      bench.log(`  not pruning: ${describe(after.at(-1) as LoadResult)}`);
+      baseline.push(await bench.load.run(specFor(plain.origin)));
+      bench.log(`  not pruning: ${describe(baseline.at(-1) as LoadResult)}`);
     }
     await bench.stop(plain);
 
@@ -81,7 +81,7 @@ export const prune: Goal = {
     const quietSeconds = (performance.now() - quietStart) / 1000;
     const prunedQuiet = quietLeft - left;
     const pruneSeconds = (performance.now() - started) / 1000;
-    for (const r of [...during, ...after])
+    for (const r of [...during, ...baseline])
       if (r.unexpected) bench.warn(`${r.unexpected} unexpected answers: ${JSON.stringify(r.statuses)}`);
     // Compared once the server has stopped pruning (a count and a stats request taken while it
     // still deletes would see different moments), on a restart without retention.
@@ -94,8 +94,8 @@ export const prune: Goal = {
     if (stats !== total) bench.warn(`after pruning, stats total ${stats} but count ${total}`);
 
     const p99During = spread(during.map((r) => r.latency.p99));
-    const p99After = spread(after.map((r) => r.latency.p99));
-    const added = p99During.median - p99After.median;
+    const p99Baseline = spread(baseline.map((r) => r.latency.p99));
+    const added = p99During.median - p99Baseline.median;
     const row = (label: string, list: LoadResult[]) =>
       `| ${label} | ${list.length} | ${fmt(spread(list.map((r) => r.rps)), 0)} | ${fmt(spread(list.map((r) => r.latency.mean)))} | ` +
       `${fmt(spread(list.map((r) => r.latency.p99)))} | ${fmt(spread(list.map((r) => r.latency.max)))} |`;
@@ -107,7 +107,7 @@ export const prune: Goal = {
           spread([added]),
           ALLOWED_MS,
           'ms',
-          `${num(p99During.median, 1)} − ${num(p99After.median, 1)} = ${num(added, 1)} ms`,
+          `${num(p99During.median, 1)} − ${num(p99Baseline.median, 1)} = ${num(added, 1)} ms`,
         ),
       ],
       body: [
@@ -128,11 +128,11 @@ export const prune: Goal = {
         '| | windows | requests/s | mean (ms) | p99 (ms) | max (ms) |',
         '|---|---:|---:|---:|---:|---:|',
         row('POSTs while pruning', during),
-        row('POSTs, same file, no retention', after),
+        row('POSTs, same file, no retention', baseline),
         '',
         `Goal: pruning adds at most ${ALLOWED_MS} ms to the p99 (medians over windows).`,
       ],
-      raw: { expired, pruneSeconds, loadedSeconds, prunedUnderLoad, quietSeconds, prunedQuiet, left, during, after },
+      raw: { expired, pruneSeconds, loadedSeconds, prunedUnderLoad, quietSeconds, prunedQuiet, left, during, baseline },
     };
   },
 };

@@ -10,6 +10,7 @@
  * cases are chosen on purpose.
  */
 import Database from 'better-sqlite3';
+import { likeContaining } from '../../src/store/sql/records.js';
 import { DATA_END, RARE_WORD } from './dataset.js';
 
 export const EQUALITY = ['platform', 'serial', 'action_type', 'username', 'status', 'task_id'] as const;
@@ -91,7 +92,7 @@ export class DatasetTruth {
     if (filter.since !== undefined) where.push('timestamp >= ?') && params.push(Number(filter.since));
     if (filter.until !== undefined) where.push('timestamp < ?') && params.push(Number(filter.until));
     if (filter.q) {
-      const like = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const like = likeContaining(filter.q);
       where.push("(action_detail LIKE ? ESCAPE '\\' OR error LIKE ? ESCAPE '\\')");
       params.push(like, like);
     }

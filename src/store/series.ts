@@ -64,11 +64,6 @@ export class SeriesRegistry {
     });
   }
 
-  /** Every registered id, ascending. */
-  *ids(): Generator<number> {
-    for (let id = 0; id < this.labelsById.length; id++) if (this.labelsById[id]) yield id;
-  }
-
   /** The series a filter's label conditions select (intersection of postings, smallest first). */
   select(filter: Filter): SeriesSelection {
     const conditions = labelConditions(filter);
