@@ -52,6 +52,32 @@ export function filtersContract(ctx: ContractContext): void {
     }
   });
 
+  it('pages a large task whose few label matches are its oldest records, and a small task, exactly', async () => {
+    // 1,500 records of one task, the three oldest on device "rare": more than a page reads of a
+    // task before it asks the planner (SQLite), so the small and the large case both run.
+    const big = [
+      ...Array.from({ length: 3 }, (_, i) => aRecord({ serial: 'rare', task_id: 'big', timestamp: DST_DAY + i })),
+      ...Array.from({ length: 1_497 }, (_, i) =>
+        aRecord({ serial: 'common', task_id: 'big', timestamp: DST_DAY + 10 + i }),
+      ),
+      ...Array.from({ length: 5 }, (_, i) => aRecord({ serial: 'rare', task_id: 'small', timestamp: DST_DAY + i })),
+    ];
+    const added = await addAll(ctx.store, big);
+    for (const filter of [
+      { task_id: 'big', serial: 'rare' },
+      { task_id: 'big', serial: 'common' },
+      { task_id: 'big' },
+      { task_id: 'small', serial: 'rare' },
+      { task_id: 'small', serial: 'common' },
+    ] satisfies Filter[]) {
+      const expected = selectRecords(added, filter);
+      const label = JSON.stringify(filter);
+      assert.deepEqual(await ctx.store.list(filter, { limit: 100, offset: 0 }), expected.slice(0, 100), label);
+      assert.deepEqual(await ctx.store.list(filter, { limit: 2, offset: 1 }), expected.slice(1, 3), `offset ${label}`);
+      assert.equal(await ctx.store.count(filter), expected.length, `count ${label}`);
+    }
+  });
+
   it('matches equality filters exactly and case-sensitively; an extension filter never matches a record without the field', async () => {
     await addAll(ctx.store, [
       aRecord({ platform: 'tiktok' }),

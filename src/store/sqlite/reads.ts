@@ -22,6 +22,12 @@ const FIRST_CHUNK = 128;
 const MAX_CHUNK = 4096;
 /** A task filter is counted up to this many records to estimate its selectivity. */
 const TASK_COUNT_CAP = 5_000;
+/**
+ * A page with a task filter first walks the task's records, reading at most this many (or
+ * four times the page, if more): a task is usually small, and then that walk is the page,
+ * with no count before it. Only a task larger than this goes to the planner.
+ */
+const TASK_TRIAL_ROWS = 1_024;
 /** Label sets passed to SQLite as a list (json_each) rather than checked row by row in JavaScript. */
 const IN_LIST_MAX = 1_000;
 const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER + 1;
@@ -187,6 +193,13 @@ export class SqliteReads {
       timeMatches = this.estimateTime(since, until);
     }
     if (lo >= hi) return;
+    if (filter.task_id !== undefined && filter.q === undefined && Number.isFinite(need)) {
+      const page = this.taskTrial(filter, selection, need, lo, hi);
+      if (page) {
+        for (const candidate of page) if (accept(candidate) === false) return;
+        return;
+      }
+    }
     const total = this.rollup.total;
     const labelMatches = selection.all ? total : labelSets.reduce((sum, id) => sum + this.rollup.count(id), 0);
     const taskMatches =
@@ -231,6 +244,38 @@ export class SqliteReads {
           offer,
         );
         break;
+    }
+  }
+
+  /**
+   * The task's records newest first, checked, until `need` match or the task ends within the
+   * window: the whole answer, unless more than the trial's budget of rows had to be read
+   * (undefined: a large task, left to the planner). Its cost is bounded by the budget and does
+   * not grow with the store, where counting the task first would grow with the task.
+   */
+  private taskTrial(
+    filter: Filter,
+    selection: SeriesSelection,
+    need: number,
+    lo: number,
+    hi: number,
+  ): Candidate[] | undefined {
+    const budget = Math.max(TASK_TRIAL_ROWS, need * 4);
+    const check = candidateCheck(filter, selection.all ? null : this.memberOf(selection), 'task');
+    const statement = this.statements.task(false);
+    const matches: Candidate[] = [];
+    let upper = hi;
+    let read = 0;
+    for (let chunk = FIRST_CHUNK; ; chunk = Math.min(chunk * 2, MAX_CHUNK)) {
+      const want = Math.min(chunk, budget - read);
+      if (want <= 0) return undefined;
+      const rows = statement.all(filter.task_id, upper, lo, want) as Candidate[];
+      read += rows.length;
+      for (const row of rows) {
+        if (check(row) && matches.push(row) >= need) return matches;
+      }
+      if (rows.length < want) return matches;
+      upper = (rows[rows.length - 1] as Candidate)[ID] as number;
     }
   }
 
