@@ -129,6 +129,16 @@ export class CellList {
     return this.size === 0 ? undefined : (this.data[0] as number);
   }
 
+  /** The last hour holding records, or undefined. */
+  lastHour(): number | undefined {
+    return this.size === 0 ? undefined : (this.data[2 * (this.size - 1)] as number);
+  }
+
+  /** The latest timestamp counted in an hour, or undefined when the hour holds none. */
+  latestIn(hour: number): number | undefined {
+    return this.countIn(hour) > 0 ? hour * HOUR + this.latestOffset(hour) : undefined;
+  }
+
   clear(): void {
     this.size = 0;
   }

@@ -1,5 +1,5 @@
 import { FIELDS, LABEL_FIELDS, type LabelName } from '../domain/fields.js';
-import { type Filter, hasTimeRange } from '../domain/filter.js';
+import { type Filter, hasTimeRange, labelConditions } from '../domain/filter.js';
 import {
   type GroupKey,
   isTimeKey,
@@ -57,6 +57,12 @@ export interface StatsSource {
   ): Promise<void>;
   /** Every record matching the whole filter (for task_id and q, which no aggregate covers). */
   matching(filter: Filter, selection: SeriesSelection, visit: RecordVisitor): Promise<void>;
+  /**
+   * Optional: the same records seen by the values of one label field, each value a label set of
+   * its own (roll-ups per value, src/store/value-rollup.ts), with the selection the filter makes
+   * there. Used when a request filters and groups by that one label field alone.
+   */
+  byValue?(field: LabelName, filter: Filter): { source: StatsSource; selection: SeriesSelection };
 }
 
 /** Statistics of extensions §4 over any store: exact, from cells wherever whole hours allow. */
@@ -66,8 +72,14 @@ export async function computeStats(
   selection: SeriesSelection,
   query: StatsQuery,
 ): Promise<StatsResult> {
-  const groups = new Groups(source, query);
   const needsRecords = filter.task_id !== undefined || filter.q !== undefined || query.groupBy.includes('task_id');
+  const fields = new Set<LabelName>(labelConditions(filter).map(([name]) => name));
+  for (const key of query.groupBy) if ((LABEL_FIELDS as readonly string[]).includes(key)) fields.add(key as LabelName);
+  if (!needsRecords && fields.size === 1 && source.byValue) {
+    const byValue = source.byValue([...fields][0] as LabelName, filter);
+    return computeStats(byValue.source, filter, byValue.selection, query);
+  }
+  const groups = new Groups(source, query);
   const emptySelection = !selection.all && selection.ids.length === 0;
   if (emptySelection) {
     // Nothing can match.

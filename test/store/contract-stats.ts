@@ -173,6 +173,8 @@ export function statsContract(ctx: ContractContext): void {
       aRecord({ serial: 'x', timestamp: DST_DAY + 7200 }),
       aRecord({ serial: 'y', timestamp: DST_DAY + 150 }),
     ]);
+    // Asked once before the deletes, so that roll-ups kept per value (if a store has them) exist and must follow.
+    assert.equal((await statsOf(ctx, { serial: 'x' }, ['hour'])).total, 3);
     const latest = added[2] as ActivityRecord;
     assert.equal(await ctx.store.delete(latest.id), true);
     assert.deepEqual((await statsOf(ctx, {}, ['serial'])).groups, [
@@ -180,6 +182,13 @@ export function statsContract(ctx: ContractContext): void {
       { serial: 'y', count: 1, last_timestamp: DST_DAY + 150 },
     ]);
     assert.equal(await ctx.store.delete((added[1] as ActivityRecord).id), true);
+    assert.deepEqual((await statsOf(ctx, { serial: 'x' }, ['hour'])).groups, [
+      { hour: '2026-10-25T00:00+00:00', count: 1, last_timestamp: DST_DAY + 100 },
+    ]);
+    assert.deepEqual((await statsOf(ctx, {}, ['serial'])).groups, [
+      { serial: 'x', count: 1, last_timestamp: DST_DAY + 100 },
+      { serial: 'y', count: 1, last_timestamp: DST_DAY + 150 },
+    ]);
     const hours = await statsOf(ctx, {}, ['hour']);
     assert.deepEqual(hours.groups, [{ hour: '2026-10-25T00:00+00:00', count: 2, last_timestamp: DST_DAY + 150 }]);
     const restarted = await ctx.reopen();

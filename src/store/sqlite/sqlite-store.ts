@@ -13,6 +13,7 @@ import { SeriesRegistry, type SeriesSelection } from '../series.js';
 import { type RecordRow, rowToJson, rowToRecord } from '../sql/records.js';
 import { computeStats, type StatsSource } from '../stats.js';
 import type { RowRenderer, Store } from '../store.js';
+import { ValueRollups } from '../value-rollup.js';
 import { BatchedWrites, OpFailed, type WriteOp, type WriteResult } from '../write/ops.js';
 import { makeFolders } from './folders.js';
 import { SqliteReads } from './reads.js';
@@ -41,6 +42,8 @@ export class SqliteStore extends BatchedWrites implements Store {
   private readonly registry = new SeriesRegistry();
   private readonly rollup = new Rollup();
   private readonly recent = new RecentIds();
+  /** Roll-ups per label value, built on first use (see statsSource.byValue). */
+  private readonly values: ValueRollups;
   private readonly reads: SqliteReads;
   private maintenance: NodeJS.Immediate | undefined;
   private warming: NodeJS.Immediate | undefined;
@@ -61,6 +64,7 @@ export class SqliteStore extends BatchedWrites implements Store {
       this.lock.close();
       throw error;
     }
+    this.values = new ValueRollups(this.registry, this.rollup, this.statsSource);
     this.reads = new SqliteReads(this.db, this.registry, this.rollup, this.recent, () => this.writer.watermarks.text);
     this.load();
     this.scheduleMaintenance();
@@ -136,11 +140,14 @@ export class SqliteStore extends BatchedWrites implements Store {
       if (change.kind === 'wipe') {
         this.rollup.clear();
         this.recent.clear();
+        this.values.clear();
       } else if (change.kind === 'add') {
         this.rollup.add(change.series, change.timestamp, change.id);
         this.recent.add(change.series, change.id);
+        this.values.add(change.series, change.timestamp);
       } else {
         this.recent.remove(change.series, change.id);
+        this.values.remove(change.series, change.timestamp);
         const { hour, targets } = this.rollup.remove(change.series, change.timestamp);
         for (const target of targets) {
           const [from, to] = hourRange(hour);
@@ -262,6 +269,7 @@ export class SqliteStore extends BatchedWrites implements Store {
         return true;
       });
     },
+    byValue: (field, filter) => this.values.view(field, filter),
   };
 
   /**

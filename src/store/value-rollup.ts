@@ -1,0 +1,285 @@
+import { LABEL_FIELDS, type LabelName } from '../domain/fields.js';
+import type { Filter } from '../domain/filter.js';
+import { CellList, HOUR, hourOf } from './cells.js';
+import type { Rollup } from './rollup.js';
+import { ABSENT, type Labels, type SeriesRegistry, type SeriesSelection } from './series.js';
+import type { StatsSource } from './stats.js';
+
+/** Hours a value's cells may span to be merged in a dense scratch array (beyond: a map). */
+const DENSE_SPAN_MAX = 2 ** 16;
+
+/**
+ * Roll-ups per value of one label field (per serial, per username, per action type…), beside
+ * the per-label-set roll-up they are made from. A count or a statistic that filters or groups
+ * by one label field alone then reads that field's few hundred values, not the ~20,000 label
+ * sets that hold them (docs/decisions.md, "Roll-ups per label value"). Values are numbered
+ * densely per field, in order of first sight; they play the part of label sets for the
+ * statistics engine, whose code is the same for both.
+ */
+export class ValueRollup {
+  private readonly ids = new Map<string, number>();
+  private readonly values: string[] = [];
+  /** Per label set: its value's number + 1 (0: not looked up yet). */
+  private ofSeries = new Int32Array(1024);
+  private readonly counts: number[] = [];
+  private readonly latest: number[] = [];
+  private readonly cells: CellList[] = [];
+  /** Hours of a value whose latest timestamp a delete may have removed: `value * 2^32 + hour`. */
+  private readonly stale = new Set<number>();
+
+  constructor(
+    readonly field: LabelName,
+    private readonly registry: SeriesRegistry,
+    private readonly rollup: Rollup,
+  ) {
+    this.build();
+  }
+
+  /** Number of values: value ids are 0 … size - 1. */
+  get size(): number {
+    return this.values.length;
+  }
+
+  /** The value id of a label value, or undefined when no record ever had it. */
+  idOf(value: string): number | undefined {
+    return this.ids.get(value);
+  }
+
+  /** The labels a value stands for: the value in its field, nothing in the others. */
+  labels(value: number): Labels | undefined {
+    const text = this.values[value];
+    if (text === undefined) return undefined;
+    const position = LABEL_FIELDS.indexOf(this.field);
+    return LABEL_FIELDS.map((_, i) => (i === position ? text : ABSENT));
+  }
+
+  count(value: number): number {
+    return this.counts[value] ?? 0;
+  }
+
+  latestOf(value: number): number {
+    return this.latest[value] ?? -1;
+  }
+
+  cellsOf(value: number): CellList | undefined {
+    this.settle();
+    return this.cells[value];
+  }
+
+  /** The label sets holding one of the values (ascending), for the records behind them. */
+  seriesOf(selection: SeriesSelection): SeriesSelection {
+    if (selection.all) return selection;
+    const ids = selection.ids.flatMap((value) => [
+      ...(this.registry.values(this.field).get(this.values[value] as string) ?? []),
+    ]);
+    return { all: false, ids: ids.sort((a, b) => a - b) };
+  }
+
+  /** The value a label set holds. */
+  valueOf(series: number): number {
+    const known = series < this.ofSeries.length ? (this.ofSeries[series] as number) : 0;
+    if (known > 0) return known - 1;
+    const labels = this.registry.labels(series);
+    const value = this.intern(labels?.[LABEL_FIELDS.indexOf(this.field)] ?? ABSENT);
+    if (labels) this.remember(series, value);
+    return value;
+  }
+
+  add(series: number, timestamp: number): void {
+    const value = this.valueOf(series);
+    this.counts[value] = (this.counts[value] as number) + 1;
+    if (timestamp > (this.latest[value] as number)) this.latest[value] = timestamp;
+    (this.cells[value] as CellList).add(timestamp);
+  }
+
+  remove(series: number, timestamp: number): void {
+    const value = this.valueOf(series);
+    if (!((this.counts[value] as number) > 0)) return;
+    this.counts[value] = (this.counts[value] as number) - 1;
+    const cells = this.cells[value] as CellList;
+    // The hour's latest is fixed when next read: by then the label sets' cells have theirs.
+    if (cells.remove(timestamp)) this.stale.add(value * 2 ** 32 + hourOf(timestamp));
+    this.latest[value] = (this.counts[value] as number) > 0 ? cells.latest() : -1;
+  }
+
+  /** Recomputes the latest timestamp of hours a delete touched, from the label sets' cells. */
+  private settle(): void {
+    if (this.stale.size === 0) return;
+    for (const key of this.stale) {
+      const value = Math.floor(key / 2 ** 32);
+      const hour = key - value * 2 ** 32;
+      let latest = -1;
+      for (const series of this.registry.values(this.field).get(this.values[value] as string) ?? []) {
+        latest = Math.max(latest, this.rollup.cellsOf(series)?.latestIn(hour) ?? -1);
+      }
+      const cells = this.cells[value] as CellList;
+      if (latest >= 0) cells.setLatest(hour, latest);
+      this.latest[value] = (this.counts[value] as number) > 0 ? cells.latest() : -1;
+    }
+    this.stale.clear();
+  }
+
+  private intern(text: string): number {
+    let value = this.ids.get(text);
+    if (value === undefined) {
+      value = this.values.length;
+      this.ids.set(text, value);
+      this.values.push(text);
+      this.counts.push(0);
+      this.latest.push(-1);
+      this.cells.push(new CellList());
+    }
+    return value;
+  }
+
+  private remember(series: number, value: number): void {
+    if (series >= 2 ** 31 - 1) return; // looked up every time: correct, only slower
+    if (series >= this.ofSeries.length) {
+      const grown = new Int32Array(Math.max(series + 1, this.ofSeries.length * 2));
+      grown.set(this.ofSeries);
+      this.ofSeries = grown;
+    }
+    this.ofSeries[series] = value + 1;
+  }
+
+  /** Sums the label sets' roll-ups per value: each value's cells merged hour by hour. */
+  private build(): void {
+    for (const [text, seriesIds] of this.registry.values(this.field)) {
+      const value = this.intern(text);
+      let count = 0;
+      let latest = -1;
+      let first = Number.POSITIVE_INFINITY;
+      let last = Number.NEGATIVE_INFINITY;
+      const lists: CellList[] = [];
+      for (const series of seriesIds) {
+        this.remember(series, value);
+        count += this.rollup.count(series);
+        latest = Math.max(latest, this.rollup.latestOf(series));
+        const cells = this.rollup.cellsOf(series);
+        if (!cells || cells.length === 0) continue;
+        lists.push(cells);
+        first = Math.min(first, cells.firstHour() as number);
+        last = Math.max(last, cells.lastHour() as number);
+      }
+      this.counts[value] = count;
+      this.latest[value] = latest;
+      this.cells[value] = lists.length === 0 ? new CellList() : mergeCells(lists, first, last);
+    }
+  }
+}
+
+/** One list holding the sums of several lists' cells (hour by hour, latest of each hour). */
+function mergeCells(lists: readonly CellList[], first: number, last: number): CellList {
+  const merged = new CellList();
+  if (last - first < DENSE_SPAN_MAX) {
+    const span = last - first + 1;
+    const counts = new Float64Array(span);
+    const latest = new Float64Array(span).fill(-1);
+    for (const list of lists) {
+      list.forEach(first, last + 1, (hour, n, ts) => {
+        const at = hour - first;
+        counts[at] = (counts[at] as number) + n;
+        if (ts > (latest[at] as number)) latest[at] = ts;
+      });
+    }
+    for (let at = 0; at < span; at++) {
+      if ((counts[at] as number) > 0) merged.add(latest[at] as number, counts[at] as number);
+    }
+    return merged;
+  }
+  const byHour = new Map<number, [number, number]>();
+  for (const list of lists) {
+    list.forEach(first, last + 1, (hour, n, ts) => {
+      const cell = byHour.get(hour);
+      if (!cell) byHour.set(hour, [n, ts]);
+      else {
+        cell[0] += n;
+        cell[1] = Math.max(cell[1], ts);
+      }
+    });
+  }
+  for (const hour of [...byHour.keys()].sort((a, b) => a - b)) {
+    const [n, ts] = byHour.get(hour) as [number, number];
+    merged.add(Math.max(ts, hour * HOUR), n);
+  }
+  return merged;
+}
+
+/**
+ * The per-value roll-ups of a store's label fields, each built on first use from the label
+ * sets' roll-up and then kept in step with it: `add` and `remove` follow every change the
+ * roll-up sees, `clear` follows a wipe.
+ */
+export class ValueRollups {
+  private readonly built = new Map<LabelName, { values: ValueRollup; source: StatsSource }>();
+
+  constructor(
+    private readonly registry: SeriesRegistry,
+    private readonly rollup: Rollup,
+    /** The label sets' statistics source the per-value ones read records through. */
+    private readonly base: StatsSource,
+  ) {}
+
+  /** The statistics source of one field's values, and the selection a filter makes there (StatsSource.byValue). */
+  view(field: LabelName, filter: Filter): { source: StatsSource; selection: SeriesSelection } {
+    let built = this.built.get(field);
+    if (!built) {
+      const values = new ValueRollup(field, this.registry, this.rollup);
+      built = { values, source: valueSource(values, this.base) };
+      this.built.set(field, built);
+    }
+    const wanted = filter[field];
+    const value = wanted === undefined ? undefined : built.values.idOf(wanted);
+    const selection: SeriesSelection =
+      wanted === undefined ? { all: true } : { all: false, ids: value === undefined ? [] : [value] };
+    return { source: built.source, selection };
+  }
+
+  add(series: number, timestamp: number): void {
+    for (const { values } of this.built.values()) values.add(series, timestamp);
+  }
+
+  remove(series: number, timestamp: number): void {
+    for (const { values } of this.built.values()) values.remove(series, timestamp);
+  }
+
+  clear(): void {
+    this.built.clear();
+  }
+}
+
+/**
+ * A statistics source over the values of one field: totals and cells from the per-value
+ * roll-up, records and the counts of cut hours from the label sets' source, each label set
+ * mapped to its value.
+ */
+export function valueSource(values: ValueRollup, base: StatsSource): StatsSource {
+  const targets = (selection: SeriesSelection, visit: (value: number) => void) => {
+    if (!selection.all) for (const value of selection.ids) visit(value);
+    else for (let value = 0; value < values.size; value++) visit(value);
+  };
+  const mapped =
+    <T extends unknown[]>(visit: (value: number, ...rest: T) => void) =>
+    (series: number, ...rest: T) =>
+      visit(values.valueOf(series), ...rest);
+  return {
+    labels: (value) => values.labels(value),
+    totals: async (selection, perSeries, visit) => {
+      if (selection.all && !perSeries) return base.totals(selection, false, visit);
+      targets(selection, (value) => {
+        if (values.count(value) > 0) visit(value, values.count(value), values.latestOf(value));
+      });
+    },
+    cells: async (selection, perSeries, fromHour, toHour, visit) => {
+      if (selection.all && !perSeries) return base.cells(selection, false, fromHour, toHour, visit);
+      targets(selection, (value) => {
+        values.cellsOf(value)?.forEach(fromHour, toHour, (hour, n, last) => visit(value, hour, n, last));
+      });
+    },
+    records: (selection, ranges, visit) => base.records(values.seriesOf(selection), ranges, mapped(visit)),
+    // Without a breakdown the one total is not a label set's: passed on as it is.
+    rangeTotals: (selection, perSeries, from, to, visit) =>
+      base.rangeTotals(values.seriesOf(selection), perSeries, from, to, perSeries ? mapped(visit) : visit),
+    matching: (filter, selection, visit) => base.matching(filter, values.seriesOf(selection), mapped(visit)),
+  };
+}
