@@ -40,6 +40,17 @@ export interface StatsSource {
     toHour: number,
     visit: CellVisitor,
   ): Promise<void>;
+  /**
+   * Optional: what `cells` would visit over [fromHour, toHour), summed per label set (or all
+   * together) into a count and the latest timestamp, without visiting each cell.
+   */
+  cellSums?(
+    selection: SeriesSelection,
+    perSeries: boolean,
+    fromHour: number,
+    toHour: number,
+    visit: (series: number, count: number, latest: number) => void,
+  ): Promise<void>;
   /** Records of the selection with from <= timestamp < to, one range after another. */
   records(selection: SeriesSelection, ranges: readonly [number, number][], visit: RecordVisitor): Promise<void>;
   /**
@@ -110,11 +121,21 @@ async function fromCells(
   else {
     if (from < firstWhole * HOUR) partial.push([from, firstWhole * HOUR]);
     groups.expectHours(firstWhole, endWhole);
-    await source.cells(selection, groups.labelled, firstWhole, endWhole, (series, hour, count, latest) => {
-      const time = groups.timePartOfHour(hour);
-      if (time === null) groups.noteSplit(hour);
-      else groups.addCell(series, time, count, latest);
-    });
+    const spans = source.cellSums ? groups.wholeSpans(firstWhole, endWhole) : undefined;
+    if (spans && source.cellSums) {
+      // Runs of hours in the same buckets (a whole day, or the whole range): one sum each.
+      for (const { from: a, to: b, time } of spans) {
+        await source.cellSums(selection, groups.labelled, a, b, (series, count, latest) =>
+          groups.addCell(series, time, count, latest),
+        );
+      }
+    } else {
+      await source.cells(selection, groups.labelled, firstWhole, endWhole, (series, hour, count, latest) => {
+        const time = groups.timePartOfHour(hour);
+        if (time === null) groups.noteSplit(hour);
+        else groups.addCell(series, time, count, latest);
+      });
+    }
     for (const hour of groups.takeSplitHours()) partial.push([hour * HOUR, (hour + 1) * HOUR]);
     if (endWhole * HOUR < to) partial.push([endWhole * HOUR, to]);
   }
@@ -180,6 +201,8 @@ interface TimePart {
 const NO_TIME: TimePart = { index: 0, buckets: [] };
 /** Ranges of up to this many hours (about 12 years) memoise their hours' buckets in an array. */
 const HOUR_ARRAY_MAX = 2 ** 17;
+/** Summing runs of hours pays (over visiting each hour's cells) when runs average this many hours. */
+const SPAN_HOURS_MIN = 4;
 
 /**
  * Which label part (the grouped label values) each label set falls in, for one grouping, kept
@@ -312,6 +335,28 @@ class Groups {
     }
   }
 
+  /**
+   * [from, to) as runs of whole hours that fall in the same buckets, noting the hours a bucket
+   * edge cuts; undefined when runs would be short (hour buckets: visiting cells is as cheap) or
+   * the range too long to walk hour by hour.
+   */
+  wholeSpans(from: number, to: number): { from: number; to: number; time: TimePart }[] | undefined {
+    if (!this.timed) return [{ from, to, time: NO_TIME }];
+    if (to - from > HOUR_ARRAY_MAX) return undefined;
+    const spans: { from: number; to: number; time: TimePart }[] = [];
+    const split: number[] = [];
+    for (let hour = from; hour < to; hour++) {
+      const time = this.timePartOfHour(hour);
+      const last = spans[spans.length - 1];
+      if (time === null) split.push(hour);
+      else if (last && last.to === hour && last.time === time) last.to = hour + 1;
+      else spans.push({ from: hour, to: hour + 1, time });
+    }
+    if (spans.length * SPAN_HOURS_MIN > to - from) return undefined;
+    for (const hour of split) this.noteSplit(hour);
+    return spans;
+  }
+
   /** The buckets an hour falls in, or null when a bucket edge cuts it (its records are counted instead). */
   timePartOfHour(hour: number): TimePart | null {
     if (!this.timed) return NO_TIME;
@@ -397,12 +442,13 @@ class Groups {
 
   result(limit: number): StatsResult {
     const all: StatsGroup[] = [];
+    const take = (g: Accumulated | undefined) => {
+      if (g) all.push({ keys: g.keys, starts: g.starts, count: g.count, lastTimestamp: g.last });
+    };
     for (const part of this.unlabelled ? [this.unlabelled] : this.parts) {
       if (!part) continue;
-      for (const g of [...part.byTime, ...part.byTask.values()]) {
-        if (!g) continue;
-        all.push({ keys: g.keys, starts: g.starts, count: g.count, lastTimestamp: g.last });
-      }
+      for (const g of part.byTime) take(g);
+      for (const g of part.byTask.values()) take(g);
     }
     const ordered = orderGroups(all, this.query.groupBy);
     return { total: this.total, truncated: ordered.length > limit, groups: ordered.slice(0, limit) };

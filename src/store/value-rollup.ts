@@ -276,6 +276,15 @@ export function valueSource(values: ValueRollup, base: StatsSource): StatsSource
         values.cellsOf(value)?.forEach(fromHour, toHour, (hour, n, last) => visit(value, hour, n, last));
       });
     },
+    ...(base.cellSums && {
+      cellSums: async (selection, perSeries, fromHour, toHour, visit) => {
+        if (selection.all && !perSeries) return base.cellSums?.(selection, false, fromHour, toHour, visit);
+        targets(selection, (value) => {
+          const sum = values.cellsOf(value)?.sum(fromHour, toHour);
+          if (sum && sum.count > 0) visit(value, sum.count, sum.latest);
+        });
+      },
+    }),
     records: (selection, ranges, visit) => base.records(values.seriesOf(selection), ranges, mapped(visit)),
     // Without a breakdown the one total is not a label set's: passed on as it is.
     rangeTotals: (selection, perSeries, from, to, visit) =>

@@ -258,6 +258,12 @@ export class SqliteStore extends BatchedWrites implements Store {
         this.rollup.cellsOf(series)?.forEach(fromHour, toHour, (hour, n, last) => visit(series, hour, n, last));
       });
     },
+    cellSums: async (selection, perSeries, fromHour, toHour, visit) => {
+      this.forTargets(selection, perSeries, (series) => {
+        const sum = this.rollup.cellsOf(series)?.sum(fromHour, toHour);
+        if (sum && sum.count > 0) visit(series, sum.count, sum.latest);
+      });
+    },
     records: async (selection, ranges, visit) => {
       for (const [from, to] of ranges) this.reads.recordsBetween(selection, from, to, (s, ts) => visit(s, ts, null));
     },
