@@ -155,6 +155,11 @@ export class CellList {
     return this.size === 0 ? undefined : (this.data[0] as number);
   }
 
+  /** Gives back the room grown for future cells (after a bulk build that will rarely grow). */
+  trim(): void {
+    if (this.data.length > 2 * this.size + 8) this.data = this.data.slice(0, Math.max(4, 2 * this.size));
+  }
+
   /** The last hour holding records, or undefined. */
   lastHour(): number | undefined {
     return this.size === 0 ? undefined : (this.data[2 * (this.size - 1)] as number);

@@ -185,6 +185,7 @@ function mergeCells(lists: readonly CellList[], first: number, last: number): Ce
     for (let at = 0; at < span; at++) {
       if ((counts[at] as number) > 0) merged.add(latest[at] as number, counts[at] as number);
     }
+    merged.trim();
     return merged;
   }
   const byHour = new Map<number, [number, number]>();
@@ -202,6 +203,7 @@ function mergeCells(lists: readonly CellList[], first: number, last: number): Ce
     const [n, ts] = byHour.get(hour) as [number, number];
     merged.add(Math.max(ts, hour * HOUR), n);
   }
+  merged.trim();
   return merged;
 }
 
