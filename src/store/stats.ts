@@ -69,6 +69,16 @@ export interface StatsSource {
   /** Every record matching the whole filter (for task_id and q, which no aggregate covers). */
   matching(filter: Filter, selection: SeriesSelection, visit: RecordVisitor): Promise<void>;
   /**
+   * Optional: for a filter with task_id and without q, per label set of the selection the count
+   * and latest timestamp of the matching records, added up by the database (instead of
+   * `matching` visiting each record), for statistics not grouped by time or task.
+   */
+  taskTotals?(
+    filter: Filter,
+    selection: SeriesSelection,
+    visit: (series: number, count: number, latest: number) => void,
+  ): Promise<void>;
+  /**
    * Optional: the same records seen by the values of one label field, each value a label set of
    * its own (roll-ups per value, src/store/value-rollup.ts), with the selection the filter makes
    * there. Used when a request filters and groups by that one label field alone.
@@ -95,7 +105,12 @@ export async function computeStats(
   if (emptySelection) {
     // Nothing can match.
   } else if (needsRecords) {
-    await source.matching(filter, selection, (series, timestamp, task) => groups.addRecord(series, timestamp, task));
+    const byTask = source.taskTotals && filter.task_id !== undefined && filter.q === undefined && !groups.timed;
+    if (byTask && !query.groupBy.includes('task_id') && source.taskTotals) {
+      await source.taskTotals(filter, selection, (series, count, latest) => groups.addTotal(series, count, latest));
+    } else {
+      await source.matching(filter, selection, (series, timestamp, task) => groups.addRecord(series, timestamp, task));
+    }
   } else if (!hasTimeRange(filter) && !groups.timed) {
     await source.totals(selection, groups.labelled, (series, count, latest) => groups.addTotal(series, count, latest));
   } else {

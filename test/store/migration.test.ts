@@ -71,10 +71,18 @@ describe('schema 1 upgrades in place', () => {
       let store = SqliteStore.open(file);
       await assertUpgraded(store);
       await store.close();
-      // And again after a restart, now on schema 2.
+      // And again after a restart, now on the current schema.
       store = SqliteStore.open(file);
       assert.equal(await store.count({}), 39);
       await store.close();
+      // Schema 3: the task index covers label set and timestamp.
+      const check = new Database(file, { readonly: true });
+      const taskIndex = check
+        .prepare("SELECT sql FROM sqlite_master WHERE name = 'activity_log_by_task'")
+        .pluck()
+        .get();
+      check.close();
+      assert.match(String(taskIndex), /\(task_id, id, series_id, timestamp\) WHERE task_id IS NOT NULL/);
     } finally {
       dir.remove();
     }
@@ -100,6 +108,17 @@ describe('schema 1 upgrades in place', () => {
       store = await PostgresStore.open({ url: POSTGRES_URL, schema, poolSize: 2 });
       assert.equal(await store.count({}), 39);
       await store.close();
+      const check = postgres(POSTGRES_URL, { max: 1, onnotice: () => undefined });
+      try {
+        const [row] =
+          await check`SELECT indexdef FROM pg_indexes WHERE schemaname = ${schema} AND indexname = 'activity_log_by_task'`;
+        assert.match(
+          String(row?.indexdef),
+          /\(task_id, id\) INCLUDE \(series_id, "?timestamp"?\) WHERE \(task_id IS NOT NULL\)/,
+        );
+      } finally {
+        await check.end();
+      }
     } finally {
       await dropSchema(schema);
     }

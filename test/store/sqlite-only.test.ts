@@ -73,6 +73,28 @@ describe('SQLite store specifics', () => {
     }
   });
 
+  it("reads a task's candidates and counts from the task index alone", async () => {
+    const dir = tempDir();
+    const file = join(dir.path, 'plan.db');
+    try {
+      await SqliteStore.open(file).close();
+      const db = new Database(file, { readonly: true });
+      const plan = (sql: string) =>
+        (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((row) => row.detail).join('; ');
+      const candidates = plan(
+        "SELECT id, series_id, timestamp, task_id FROM activity_log INDEXED BY activity_log_by_task WHERE task_id = 't' AND id < 9 AND id >= 1 ORDER BY id DESC LIMIT 5",
+      );
+      const totals = plan(
+        "SELECT series_id, count(*), max(timestamp) FROM activity_log INDEXED BY activity_log_by_task WHERE task_id = 't' AND timestamp >= 0 AND timestamp < 9 GROUP BY series_id",
+      );
+      db.close();
+      assert.match(candidates, /USING COVERING INDEX activity_log_by_task/);
+      assert.match(totals, /USING COVERING INDEX activity_log_by_task/);
+    } finally {
+      dir.remove();
+    }
+  });
+
   it('counts records loaded in bulk like records added one by one', async () => {
     const dir = tempDir();
     const bulk = SqliteStore.open(join(dir.path, 'bulk.db'));

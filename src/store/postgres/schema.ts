@@ -128,6 +128,12 @@ const MIGRATIONS: readonly string[] = [
     UNION ALL
     SELECT 0, 0, count(*), max(timestamp) FROM activity_log HAVING count(*) > 0;
   `,
+  // 3: the task index carries the label set and timestamp, for index-only scans by task_id.
+  `
+  DROP INDEX activity_log_by_task;
+  CREATE INDEX activity_log_by_task ON activity_log (task_id, id) INCLUDE (series_id, timestamp)
+    WHERE task_id IS NOT NULL;
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -138,6 +138,24 @@ export class SqliteReads {
     for (const [series, count, latest] of rows) if (!member || member[series]) visit(series, count, latest);
   }
 
+  /**
+   * Per label set of the selection: count and latest timestamp of a task's records within the
+   * filter's time range, grouped by the database over the task index alone (it covers both).
+   */
+  taskTotals(
+    filter: Filter,
+    selection: SeriesSelection,
+    visit: (series: number, count: number, latest: number) => void,
+  ): void {
+    const member = this.memberOf(selection);
+    const rows = this.statements.taskTotals.all(
+      filter.task_id,
+      filter.since ?? 0,
+      Math.min(filter.until ?? NO_UPPER_BOUND, NO_UPPER_BOUND),
+    ) as [number, number, number][];
+    for (const [series, count, latest] of rows) if (!member || member[series]) visit(series, count, latest);
+  }
+
   /** The latest timestamp in [from, to) of a label set (or of all records), after a delete. */
   latestIn(series: number, from: number, to: number): number | null {
     const s = this.statements;
@@ -511,6 +529,10 @@ function prepare(db: Database) {
     taskCount: pluck(
       `SELECT count(*) FROM (SELECT 1 FROM activity_log INDEXED BY activity_log_by_task
          WHERE task_id = ? AND id < ? AND id >= ? LIMIT ${TASK_COUNT_CAP})`,
+    ),
+    taskTotals: raw(
+      `SELECT series_id, count(*), max(timestamp) FROM activity_log INDEXED BY activity_log_by_task
+         WHERE task_id = ? AND timestamp >= ? AND timestamp < ? GROUP BY series_id`,
     ),
     textCandidates: pluck(
       'SELECT rowid FROM activity_text WHERE activity_text MATCH ? AND rowid < ? AND rowid >= ? ORDER BY rowid DESC LIMIT ?',

@@ -275,6 +275,7 @@ export class SqliteStore extends BatchedWrites implements Store {
         return true;
       });
     },
+    taskTotals: async (filter, selection, visit) => this.reads.taskTotals(filter, selection, visit),
     byValue: (field, filter) => this.values.view(field, filter),
   };
 
