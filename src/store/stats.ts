@@ -105,9 +105,15 @@ export async function computeStats(
   if (emptySelection) {
     // Nothing can match.
   } else if (needsRecords) {
-    const byTask = source.taskTotals && filter.task_id !== undefined && filter.q === undefined && !groups.timed;
-    if (byTask && !query.groupBy.includes('task_id') && source.taskTotals) {
-      await source.taskTotals(filter, selection, (series, count, latest) => groups.addTotal(series, count, latest));
+    // By task alone (no text, not grouped by time or task): one total per label set will do.
+    const taskTotals =
+      filter.task_id !== undefined && filter.q === undefined && !groups.timed && !query.groupBy.includes('task_id')
+        ? source.taskTotals
+        : undefined;
+    if (taskTotals) {
+      await taskTotals.call(source, filter, selection, (series, count, latest) =>
+        groups.addTotal(series, count, latest),
+      );
     } else {
       await source.matching(filter, selection, (series, timestamp, task) => groups.addRecord(series, timestamp, task));
     }
@@ -218,6 +224,11 @@ const NO_TIME: TimePart = { index: 0, buckets: [] };
 const HOUR_ARRAY_MAX = 2 ** 17;
 /** Summing runs of hours pays (over visiting each hour's cells) when runs average this many hours. */
 const SPAN_HOURS_MIN = 4;
+/**
+ * Runs are found by walking every hour of the range, with or without records; beyond a year of
+ * hours that walk could cost more than visiting the cells that exist, so longer ranges visit.
+ */
+const SPAN_WALK_MAX = 366 * 24;
 
 /**
  * Which label part (the grouped label values) each label set falls in, for one grouping, kept
@@ -353,11 +364,11 @@ class Groups {
   /**
    * [from, to) as runs of whole hours that fall in the same buckets, noting the hours a bucket
    * edge cuts; undefined when runs would be short (hour buckets: visiting cells is as cheap) or
-   * the range too long to walk hour by hour.
+   * the range longer than SPAN_WALK_MAX hours.
    */
   wholeSpans(from: number, to: number): { from: number; to: number; time: TimePart }[] | undefined {
     if (!this.timed) return [{ from, to, time: NO_TIME }];
-    if (to - from > HOUR_ARRAY_MAX) return undefined;
+    if (to - from > SPAN_WALK_MAX) return undefined;
     const spans: { from: number; to: number; time: TimePart }[] = [];
     const split: number[] = [];
     for (let hour = from; hour < to; hour++) {
