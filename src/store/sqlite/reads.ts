@@ -1,5 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { asciiLower, type Filter, hasTimeRange } from '../../domain/filter.js';
+import { asciiLower, type Filter, hasTimeRange, isEmptyFilter } from '../../domain/filter.js';
 import { HOUR } from '../cells.js';
 import { choosePlan, type Driver, MIN_TRIGRAM_CHARS } from '../plan.js';
 import { ALL, type RecentIds, RING_SIZE, type Rollup } from '../rollup.js';
@@ -52,6 +52,13 @@ export class SqliteReads {
 
   /** The page's rows, newest first, ready for rowToRecord/rowToJson. */
   page(filter: Filter, offset: number, limit: number, beforeId?: number): RecordRow[] {
+    if (isEmptyFilter(filter)) {
+      // Nothing to check: the rows themselves, newest first, in one read of the primary key
+      // (not candidates first and the rows by id after, which reads each row twice).
+      return (this.statements.descendingRows.all(beforeId ?? NO_UPPER_BOUND, offset + limit) as RecordRow[]).slice(
+        offset,
+      );
+    }
     const ids: number[] = [];
     this.scan(filter, offset + limit, beforeId, (candidate) => {
       ids.push(candidate[ID] as number);
@@ -67,7 +74,7 @@ export class SqliteReads {
    */
   ascending(filter: Filter, afterId: number, limit: number): RecordRow[] {
     const s = this.statements;
-    if (Object.keys(filter).length === 0) return s.ascendingRows.all(afterId, limit) as RecordRow[];
+    if (isEmptyFilter(filter)) return s.ascendingRows.all(afterId, limit) as RecordRow[];
     const selection = this.registry.select(filter);
     if (!selection.all && selection.ids.length === 0) return [];
     let lo = afterId + 1;
@@ -516,6 +523,7 @@ function prepare(db: Database) {
     upward: (withText: boolean) => upward[withText ? 1 : 0],
     taskUpward: (withText: boolean) => taskUpward[withText ? 1 : 0],
     ascendingRows: raw(`SELECT ${ROW_SELECT} FROM activity_log WHERE id > ? ORDER BY id LIMIT ?`),
+    descendingRows: raw(`SELECT ${ROW_SELECT} FROM activity_log WHERE id < ? ORDER BY id DESC LIMIT ?`),
     byIdsAscending: raw(
       `SELECT ${ROW_SELECT} FROM activity_log WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`,
     ),
