@@ -559,6 +559,9 @@ describe('dashboard access in Chromium', { skip: unavailable }, () => {
     const { context, page } = await signIn(TOKEN);
     await page.waitForSelector('[data-view="overview"][data-ready="true"]');
     await page.goto(`${server.url}/explorer?platform=tiktok`);
+    // The reload checks access again: the table can settle before the probe that tells a full
+    // token from a read-only one has answered, and until then delete is not offered.
+    await page.waitForSelector('[data-access="full"]');
     await settled(page);
     assert.equal(await page.getByRole('button', { name: 'Delete matching…' }).count(), 1);
     await context.close();
