@@ -8,6 +8,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { SPARK_DAYS, sparklineRequests, WEEK_IN_ONE_REQUEST } from '../../web/src/lib/request-plan.js';
 
 export interface DashboardRequest {
   view: 'all' | 'overview' | 'devices' | 'accounts' | 'explorer';
@@ -42,7 +43,20 @@ function localMidnight(t: number, tz: string): number {
   return t - (get('hour') * 3600 + get('minute') * 60 + get('second'));
 }
 
-export function dashboardRequests(options: { now?: number; tz?: string; sample?: Sample } = {}): DashboardRequest[] {
+/** How many devices and accounts the farm has: decides how the sparklines are asked for. */
+export interface Keys {
+  serial: number;
+  username: number;
+}
+
+/**
+ * The requests, with the values the dashboard would send. With `keys`, only those the
+ * dashboard sends at that farm size (the sparklines take one request or one a day); without,
+ * both ways, as docs/dashboard.md lists them.
+ */
+export function dashboardRequests(
+  options: { now?: number; tz?: string; sample?: Sample; keys?: Keys } = {},
+): DashboardRequest[] {
   const now = options.now ?? Math.floor(Date.now() / 1000);
   const tz = options.tz ?? 'Europe/Amsterdam';
   const sample = options.sample ?? {
@@ -104,28 +118,39 @@ export function dashboardRequests(options: { now?: number; tz?: string; sample?:
       `${label}: most failing accounts`,
     ),
   ];
-  const entities = (field: 'serial' | 'username', view: 'devices' | 'accounts'): DashboardRequest[] => [
-    r(
-      view,
-      `/stats?group_by=${field}&${zone}&limit=10000`,
-      'every key: total and last seen (from per-label-set totals)',
-    ),
-    r(
-      view,
-      `/stats?group_by=${field},day&since=${today7}&until=${tomorrow}&${zone}&limit=10000`,
-      'per day for 7 days (sparkline and today), with at most 500 keys',
-    ),
-    r(
-      view,
-      `/stats?group_by=${field}&status=failed&since=${today}&until=${tomorrow}&${zone}&limit=10000`,
-      'failures today',
-    ),
-    r(
-      view,
-      `/stats?group_by=${field}&since=${today - DAY}&until=${today}&${zone}&limit=10000`,
-      'one day of the week (×7), instead, with more than 500 keys',
-    ),
-  ];
+  const entities = (field: 'serial' | 'username', view: 'devices' | 'accounts'): DashboardRequest[] => {
+    const plan = options.keys && sparklineRequests(options.keys[field]);
+    return [
+      r(
+        view,
+        `/stats?group_by=${field}&${zone}&limit=10000`,
+        'every key: total and last seen (from per-label-set totals)',
+      ),
+      ...(plan === 'one-per-day'
+        ? []
+        : [
+            r(
+              view,
+              `/stats?group_by=${field},day&since=${today - (SPARK_DAYS - 1) * DAY}&until=${tomorrow}&${zone}&limit=10000`,
+              `per day for ${SPARK_DAYS} days (sparkline and today), with at most ${WEEK_IN_ONE_REQUEST} keys`,
+            ),
+          ]),
+      r(
+        view,
+        `/stats?group_by=${field}&status=failed&since=${today}&until=${tomorrow}&${zone}&limit=10000`,
+        'failures today',
+      ),
+      ...(plan === 'one-for-the-week'
+        ? []
+        : [
+            r(
+              view,
+              `/stats?group_by=${field}&since=${today - DAY}&until=${today}&${zone}&limit=10000`,
+              `one day of the week (×${SPARK_DAYS}), instead, with more than ${WEEK_IN_ONE_REQUEST} keys`,
+            ),
+          ]),
+    ];
+  };
   const filter = `platform=${sample.platform}&status=failed`;
   return [
     r('all', '/count', 'access check at start (401 means: ask for the token); empty install check'),
@@ -214,13 +239,20 @@ async function main(): Promise<void> {
     };
     return answer.data.groups[0]?.[field] ?? 'none';
   };
+  const keys = async (field: string) => {
+    const answer = (await (await fetch(`${api}/stats?group_by=${field}&limit=10000`, { headers })).json()) as {
+      data: { groups: unknown[] };
+    };
+    return answer.data.groups.length;
+  };
   const sample = {
     platform: await top('platform'),
     serial: await top('serial'),
     username: await top('username'),
     q: 'captcha',
   };
-  for (const request of dashboardRequests({ tz: values.tz as string, sample })) {
+  const farm = { serial: await keys('serial'), username: await keys('username') };
+  for (const request of dashboardRequests({ tz: values.tz as string, sample, keys: farm })) {
     if (!request.timed) continue;
     const times: number[] = [];
     let status = 0;

@@ -3,12 +3,12 @@ import { Panel } from '../components/Panel.js';
 import { Sparkline } from '../components/Sparkline.js';
 import { formatCount, formatPercent, plural } from '../lib/format.js';
 import { useLoad } from '../lib/load.js';
+import { SPARK_DAYS, sparklineRequests } from '../lib/request-plan.js';
 import { href, navigate } from '../lib/route.js';
 import { keyOf, MAX_GROUPS, type StatsGroup, stats } from '../lib/stats.js';
 import { addDays, bucketStart, formatAgo, formatDateTime, type Seconds, startOfDay, toSeconds } from '../lib/time.js';
 
 const REFRESH_MS = 30_000;
-const SPARK_DAYS = 7;
 const DEFAULT_QUIET_MINUTES = 60;
 const QUIET_KEY = 'actlog.quietMinutes';
 /** Rows rendered at first; more on request, so a farm of thousands stays quick to scroll. */
@@ -41,14 +41,6 @@ interface Loaded {
 }
 
 /**
- * Up to this many keys, the week's sparklines come from one `group_by=<field>,day` request (at
- * most 3,500 groups); with more keys, from one request per day. Both cost about the same in
- * all; day by day keeps every request small (each under ~20 ms at 10M records, where one
- * request for 1,500 accounts' week took 40–80 ms) and never hits the 10,000-group limit.
- */
-const WEEK_IN_ONE_REQUEST = 500;
-
-/**
  * Statistics requests for the whole table: every key's total and last record (from the
  * per-label-set totals, no time range), each key's failures today, and each key's counts per
  * day for a week (sparkline; its last day is today's count).
@@ -64,7 +56,7 @@ async function loadRows(field: Field, signal: AbortSignal): Promise<Loaded> {
   const all = await stats(field, {}, { limit: MAX_GROUPS, signal });
   let week: StatsGroup[];
   let weekTruncated = false;
-  if (all.groups.length <= WEEK_IN_ONE_REQUEST) {
+  if (sparklineRequests(all.groups.length) === 'one-for-the-week') {
     const answer = await stats(`${field},day`, { since: weekSince, until }, { limit: MAX_GROUPS, signal });
     week = answer.groups;
     weekTruncated = answer.truncated;
