@@ -195,4 +195,37 @@ export function statsContract(ctx: ContractContext): void {
     const again = await restarted.stats({}, { groupBy: ['hour'], zone: UTC, limit: 10 });
     assert.deepEqual(groupObjects(again, ['hour']), hours.groups);
   });
+
+  it('counts a task exactly while it grows, in new label sets too, and after its records are deleted', async () => {
+    const task = (serial: string, timestamp: number, status: 'success' | 'failed' = 'success') =>
+      aRecord({ serial, timestamp, status, task_id: 'grows', username: 'u1' });
+    const added = await addAll(ctx.store, [task('a', DST_DAY + 10), task('a', DST_DAY + 20), task('b', DST_DAY + 30)]);
+    await addAll(ctx.store, [aRecord({ serial: 'a', task_id: 'other', timestamp: DST_DAY + 40 })]);
+    const expect = async (serials: Record<string, [number, number]>) => {
+      const total = Object.values(serials).reduce((sum, [count]) => sum + count, 0);
+      assert.equal(await ctx.store.count({ task_id: 'grows' }), total);
+      assert.deepEqual(
+        (await statsOf(ctx, { task_id: 'grows' }, ['serial'])).groups,
+        Object.entries(serials)
+          .map(([serial, [count, last]]) => ({ serial, count, last_timestamp: last }))
+          .sort((x, y) => y.count - x.count || x.serial.localeCompare(y.serial)),
+      );
+      assert.equal(await ctx.store.count({ task_id: 'grows', serial: 'a' }), serials.a?.[0] ?? 0);
+    };
+    // Asked first, so that a store that keeps a task's totals between requests must keep them in step.
+    await expect({ a: [2, DST_DAY + 20], b: [1, DST_DAY + 30] });
+    const more = await addAll(ctx.store, [task('a', DST_DAY + 15), task('c', DST_DAY + 50, 'failed')]);
+    await expect({ a: [3, DST_DAY + 20], b: [1, DST_DAY + 30], c: [1, DST_DAY + 50] });
+    assert.equal(await ctx.store.count({ task_id: 'grows', status: 'failed' }), 1);
+    assert.equal(await ctx.store.delete((added[1] as ActivityRecord).id), true);
+    await expect({ a: [2, DST_DAY + 15], b: [1, DST_DAY + 30], c: [1, DST_DAY + 50] });
+    assert.equal(await ctx.store.deleteMatching({ task_id: 'grows', serial: 'c' }), 1);
+    await addAll(ctx.store, [task('b', DST_DAY + 60)]);
+    await expect({ a: [2, DST_DAY + 15], b: [2, DST_DAY + 60] });
+    assert.equal((more[0] as ActivityRecord).task_id, 'grows');
+    await ctx.store.deleteAll();
+    assert.equal(await ctx.store.count({ task_id: 'grows' }), 0);
+    await addAll(ctx.store, [task('d', DST_DAY + 70)]);
+    await expect({ d: [1, DST_DAY + 70] });
+  });
 }

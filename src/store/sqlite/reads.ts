@@ -5,6 +5,7 @@ import { choosePlan, type Driver, MIN_TRIGRAM_CHARS } from '../plan.js';
 import { ALL, type RecentIds, RING_SIZE, type Rollup } from '../rollup.js';
 import type { SeriesRegistry, SeriesSelection } from '../series.js';
 import { type RecordRow, ROW_SELECT } from '../sql/records.js';
+import type { TaskTotals } from '../task-totals.js';
 
 /** A candidate as the drivers read it: id, label set, timestamp, task, and (for `q`) the text fields. */
 type Candidate = readonly unknown[];
@@ -148,19 +149,27 @@ export class SqliteReads {
   /**
    * Per label set of the selection: count and latest timestamp of a task's records within the
    * filter's time range, grouped by the database over the task index alone (it covers both).
+   * Without a time range, from `known` where it holds the task, else read and kept there.
    */
   taskTotals(
     filter: Filter,
     selection: SeriesSelection,
     visit: (series: number, count: number, latest: number) => void,
+    known?: TaskTotals,
   ): void {
+    const task = filter.task_id as string;
     const member = this.memberOf(selection);
-    const rows = this.statements.taskTotals.all(
-      filter.task_id,
-      filter.since ?? 0,
-      Math.min(filter.until ?? NO_UPPER_BOUND, NO_UPPER_BOUND),
-    ) as [number, number, number][];
+    if (known && !hasTimeRange(filter)) {
+      const totals = known.get(task) ?? known.fill(task, this.taskRows(task, 0, NO_UPPER_BOUND));
+      for (const [series, [count, latest]] of totals) if (!member || member[series]) visit(series, count, latest);
+      return;
+    }
+    const rows = this.taskRows(task, filter.since ?? 0, Math.min(filter.until ?? NO_UPPER_BOUND, NO_UPPER_BOUND));
     for (const [series, count, latest] of rows) if (!member || member[series]) visit(series, count, latest);
+  }
+
+  private taskRows(task: string, since: number, until: number): [number, number, number][] {
+    return this.statements.taskTotals.all(task, since, until) as [number, number, number][];
   }
 
   /** The latest timestamp in [from, to) of a label set (or of all records), after a delete. */

@@ -13,6 +13,7 @@ import { SeriesRegistry, type SeriesSelection } from '../series.js';
 import { type RecordRow, rowToJson, rowToRecord } from '../sql/records.js';
 import { computeStats, type StatsSource } from '../stats.js';
 import type { RowRenderer, Store } from '../store.js';
+import { TaskTotals } from '../task-totals.js';
 import { ValueRollups } from '../value-rollup.js';
 import { BatchedWrites, OpFailed, type WriteOp, type WriteResult } from '../write/ops.js';
 import { makeFolders } from './folders.js';
@@ -44,6 +45,8 @@ export class SqliteStore extends BatchedWrites implements Store {
   private readonly recent = new RecentIds();
   /** Roll-ups per label value, built on first use (see statsSource.byValue). */
   private readonly values: ValueRollups;
+  /** Per-task totals of the tasks counted lately, kept in step with writes (statsSource.taskTotals). */
+  private readonly tasks = new TaskTotals();
   private readonly reads: SqliteReads;
   private maintenance: NodeJS.Immediate | undefined;
   private warming: NodeJS.Immediate | undefined;
@@ -125,7 +128,7 @@ export class SqliteStore extends BatchedWrites implements Store {
 
   protected applyBatch(ops: readonly WriteOp[]): WriteResult[] {
     const outcome = this.guard('write', () => this.writer.apply(ops));
-    this.applyChanges(outcome);
+    this.applyChanges(outcome, ops);
     this.changes.publish(this.events(ops, outcome));
     this.scheduleMaintenance();
     return outcome.results.map((result) =>
@@ -134,18 +137,23 @@ export class SqliteStore extends BatchedWrites implements Store {
   }
 
   /** Brings the in-memory roll-up up to a committed batch. */
-  private applyChanges(outcome: BatchOutcome): void {
+  private applyChanges(outcome: BatchOutcome, ops: readonly WriteOp[]): void {
     for (const [id, labels] of outcome.series) this.registry.add(id, labels);
     for (const change of outcome.changes) {
       if (change.kind === 'wipe') {
         this.rollup.clear();
         this.recent.clear();
         this.values.clear();
+        this.tasks.clear();
       } else if (change.kind === 'add') {
         this.rollup.add(change.series, change.timestamp, change.id);
         this.recent.add(change.series, change.id);
         this.values.add(change.series, change.timestamp);
+        const task = (ops[change.op] as Extract<WriteOp, { kind: 'add' }>).record.task_id;
+        if (task !== undefined) this.tasks.add(task, change.series, change.timestamp);
       } else {
+        // A removed record's task is not in the commit: every task's totals are read afresh.
+        this.tasks.clear();
         this.recent.remove(change.series, change.id);
         this.values.remove(change.series, change.timestamp);
         const { hour, targets } = this.rollup.remove(change.series, change.timestamp);
@@ -275,7 +283,7 @@ export class SqliteStore extends BatchedWrites implements Store {
         return true;
       });
     },
-    taskTotals: async (filter, selection, visit) => this.reads.taskTotals(filter, selection, visit),
+    taskTotals: async (filter, selection, visit) => this.reads.taskTotals(filter, selection, visit, this.tasks),
     byValue: (field, filter) => this.values.view(field, filter),
   };
 
@@ -295,7 +303,8 @@ export class SqliteStore extends BatchedWrites implements Store {
    * deferred structures at once.
    */
   importBatch(records: readonly NewRecord[]): void {
-    this.applyChanges(this.writer.apply(records.map((record) => ({ kind: 'add', record }))));
+    const ops = records.map((record): WriteOp => ({ kind: 'add', record }));
+    this.applyChanges(this.writer.apply(ops), ops);
   }
 
   /**
