@@ -10,8 +10,16 @@ import type { Store } from '../../store/store.js';
 import { operation } from '../openapi.js';
 import { normalizeQuery } from '../query.js';
 
-/** Records read per step: enough to keep the socket busy, little enough to keep memory flat. */
-const EXPORT_STEP = 2_000;
+/**
+ * Records read per step: enough to keep the socket busy, little enough that a step's rows and
+ * text die young. A step's rows live until its text has been handed on, which can take several
+ * turns of the event loop while the socket drains. At 2,000 records they outlived the cheap
+ * collections, so each step was copied into the old generation and stayed until a full one.
+ * Exporting 10M records, the heap went from 44 to ~205 MB and back between full collections,
+ * and RSS peaked at ~440 MB. At 250 records a step (~40 KB of CSV, ~70 KB of NDJSON), they die
+ * in the young generation, and the extra queries cost less than the collections did.
+ */
+const EXPORT_STEP = 250;
 
 const FORMATS = {
   ndjson: { type: 'application/x-ndjson; charset=utf-8', extension: 'ndjson' },
