@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { COMMANDS } from '../../src/cli/commands/index.js';
@@ -94,6 +94,9 @@ describe('actlog from a clone of the repository', () => {
   it('is the bin npm link installs: the built CLI, a node script', () => {
     assert.equal(`${root}${packageJson.bin.actlog}`, CLI);
     assert.match(readFileSync(CLI, 'utf8'), /^#!\/usr\/bin\/env node\n/);
+    // The build makes it executable itself: npx runs it by path, and only an npx that links
+    // the package afresh would set the mode (a second clone at the same path found it 644).
+    if (process.platform !== 'win32') assert.ok(statSync(CLI).mode & 0o100, 'dist/src/cli/main.js is executable');
   });
 
   it('runs as npx actlog, as the README says', async () => {
