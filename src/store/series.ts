@@ -15,6 +15,8 @@ export type Labels = readonly string[];
 /** Text that joins labels into one map key; NUL is refused in every stored text, so it cannot collide. */
 const SEPARATOR = '\u0000';
 export const ABSENT = '';
+/** Intersections kept at most (each a list of label set ids; a farm's filters repeat). */
+const MAX_INTERSECTIONS = 1024;
 
 export const labelsOf = (record: NewRecord): Labels =>
   LABEL_FIELDS.map((name) => (record[name] as string | undefined) ?? ABSENT);
@@ -30,6 +32,12 @@ export class SeriesRegistry {
   /** Per label field (in LABEL_FIELDS order): value -> ascending series ids. */
   private readonly postings: Map<string, number[]>[] = LABEL_FIELDS.map(() => new Map());
   private highest = 0;
+  /**
+   * Selections of two or more label conditions, as computed: an intersection of postings costs
+   * ~25 µs for two broad values (platform and status: 9,000 and 19,000 label sets), more than the
+   * rest of a count. Cleared when a label set arrives, which is rare once a farm is running.
+   */
+  private readonly intersections = new Map<string, readonly number[]>();
 
   get size(): number {
     return this.byKey.size;
@@ -55,6 +63,7 @@ export class SeriesRegistry {
     this.byKey.set(key, id);
     this.labelsById[id] = labels;
     if (id > this.highest) this.highest = id;
+    this.intersections.clear();
     labels.forEach((value, field) => {
       const postings = this.postings[field] as Map<string, number[]>;
       const ids = postings.get(value);
@@ -68,6 +77,13 @@ export class SeriesRegistry {
   select(filter: Filter): SeriesSelection {
     const conditions = labelConditions(filter);
     if (conditions.length === 0) return { all: true };
+    if (conditions.length === 1) {
+      const [name, value] = conditions[0] as [LabelName, string];
+      return { all: false, ids: this.postings[LABEL_FIELDS.indexOf(name)]?.get(value) ?? [] };
+    }
+    const key = conditions.map(([name, value]) => `${name}${SEPARATOR}${value}`).join(SEPARATOR);
+    const known = this.intersections.get(key);
+    if (known) return { all: false, ids: known };
     const lists = conditions
       .map(([name, value]) => this.postings[LABEL_FIELDS.indexOf(name)]?.get(value) ?? [])
       .sort((a, b) => a.length - b.length);
@@ -76,6 +92,8 @@ export class SeriesRegistry {
       if (ids.length === 0) break;
       ids = intersect(ids, list);
     }
+    if (this.intersections.size >= MAX_INTERSECTIONS) this.intersections.clear();
+    this.intersections.set(key, ids);
     return { all: false, ids };
   }
 

@@ -228,4 +228,22 @@ export function statsContract(ctx: ContractContext): void {
     await addAll(ctx.store, [task('d', DST_DAY + 70)]);
     await expect({ d: [1, DST_DAY + 70] });
   });
+
+  it('counts and lists two label conditions exactly after a label set that matches both first appears', async () => {
+    const filter = { platform: 'pf', status: 'failed' } as const;
+    await addAll(ctx.store, [aRecord({ platform: 'pf', serial: 'first', status: 'failed' })]);
+    await addAll(ctx.store, [aRecord({ platform: 'pf', serial: 'first', status: 'success' })]);
+    // Asked before the new label set exists, so that a store that keeps the selection must renew it.
+    assert.equal(await ctx.store.count(filter), 1);
+    assert.equal((await ctx.store.list(filter, { offset: 0, limit: 10 })).length, 1);
+    const [added] = await addAll(ctx.store, [aRecord({ platform: 'pf', serial: 'second', status: 'failed' })]);
+    assert.equal(await ctx.store.count(filter), 2);
+    assert.equal(await ctx.store.count({ ...filter, serial: 'second' }), 1);
+    assert.deepEqual(
+      (await ctx.store.list(filter, { offset: 0, limit: 10 })).map((r) => r.serial),
+      ['second', 'first'],
+    );
+    assert.equal(await ctx.store.delete((added as ActivityRecord).id), true);
+    assert.equal(await ctx.store.count(filter), 1);
+  });
 }
