@@ -100,6 +100,7 @@ export async function computeStats(
     const byValue = source.byValue([...fields][0] as LabelName, filter);
     return computeStats(byValue.source, filter, byValue.selection, query);
   }
+  if (query.groupBy.length === 0 && !needsRecords && !hasTimeRange(filter)) return totalOf(source, selection, query);
   const groups = new Groups(source, query);
   const emptySelection = !selection.all && selection.ids.length === 0;
   if (emptySelection) {
@@ -123,6 +124,23 @@ export async function computeStats(
     await fromCells(source, filter, selection, groups);
   }
   return groups.result(query.limit);
+}
+
+/**
+ * Nothing to group by and nothing but label conditions (a count, the original contract's): the
+ * matching label sets' totals summed, as the one group the engine would make of them.
+ */
+async function totalOf(source: StatsSource, selection: SeriesSelection, query: StatsQuery): Promise<StatsResult> {
+  let total = 0;
+  let last = -1;
+  if (selection.all || selection.ids.length > 0) {
+    await source.totals(selection, false, (_series, count, latest) => {
+      total += count;
+      if (latest > last) last = latest;
+    });
+  }
+  const groups = total > 0 ? [{ keys: [], starts: [], count: total, lastTimestamp: last }] : [];
+  return { total, truncated: groups.length > query.limit, groups: groups.slice(0, query.limit) };
 }
 
 async function fromCells(

@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import BetterSqlite3, { type Database } from 'better-sqlite3';
 import { AppError, StoreError } from '../../domain/errors.js';
 import { type ActivityRecord, LABEL_FIELDS, type NewRecord } from '../../domain/fields.js';
-import { type Filter, hasTimeRange, labelConditions, type Page } from '../../domain/filter.js';
+import type { Filter, Page } from '../../domain/filter.js';
 import { orderedRecord } from '../../domain/record.js';
 import type { StatsQuery, StatsResult } from '../../domain/stats.js';
 import { parseTimeZone } from '../../domain/time-zone.js';
@@ -223,16 +223,6 @@ export class SqliteStore extends BatchedWrites implements Store {
   }
 
   async count(filter: Filter): Promise<number> {
-    const labels = labelConditions(filter).length;
-    if (filter.task_id === undefined && filter.q === undefined && !hasTimeRange(filter) && labels !== 1) {
-      // None or several label conditions (the original contract's count): the matching label
-      // sets' totals, summed. One condition is one number of its value's roll-up (stats).
-      const selection = this.registry.select(filter);
-      if (selection.all) return this.rollup.total;
-      let total = 0;
-      for (const id of selection.ids) total += this.rollup.count(id);
-      return total;
-    }
     return (await this.stats(filter, { groupBy: [], zone: UTC, limit: 1 })).total;
   }
 
