@@ -4,7 +4,7 @@
  */
 import { chromiumUnavailable } from '../../test/e2e/browser.js';
 import { measureOverview } from '../../test/e2e/first-render.js';
-import { dashboardRequests } from '../../test/e2e/requests.js';
+import { dashboardRequests, farmKeys } from '../../test/e2e/requests.js';
 import { DATA_END, RARE_WORD } from '../lib/dataset.js';
 import { DatasetTruth } from '../lib/filters.js';
 import { API, atMost, type Goal, records, type Verdict } from '../lib/goal.js';
@@ -34,11 +34,7 @@ export const dashboard: Goal = {
     };
     const server = await bench.startActlog(bench.big.file, 'actlog (dashboard)');
     // The farm's size decides how the devices' and accounts' sparklines are asked for.
-    const keys = async (field: string) => {
-      const answer = await fetch(`${server.origin}${API}/stats?group_by=${field}&limit=10000`);
-      return ((await answer.json()) as { data: { groups: unknown[] } }).data.groups.length;
-    };
-    const farm = { serial: await keys('serial'), username: await keys('username') };
+    const farm = await farmKeys(`${server.origin}${API}`);
     const requests = dashboardRequests({ now: NOW, tz: TZ, sample, keys: farm }).filter(
       (r) => r.timed && r.method === 'GET',
     );

@@ -49,6 +49,15 @@ export interface Keys {
   username: number;
 }
 
+/** The farm's size as the dashboard sees it: the groups of `group_by=serial` and `username`. */
+export async function farmKeys(api: string, headers: Record<string, string> = {}): Promise<Keys> {
+  const count = async (field: string) => {
+    const answer = await fetch(`${api}/stats?group_by=${field}&limit=10000`, { headers });
+    return ((await answer.json()) as { data: { groups: unknown[] } }).data.groups.length;
+  };
+  return { serial: await count('serial'), username: await count('username') };
+}
+
 /**
  * The requests, with the values the dashboard would send. With `keys`, only those the
  * dashboard sends at that farm size (the sparklines take one request or one a day); without,
@@ -239,19 +248,13 @@ async function main(): Promise<void> {
     };
     return answer.data.groups[0]?.[field] ?? 'none';
   };
-  const keys = async (field: string) => {
-    const answer = (await (await fetch(`${api}/stats?group_by=${field}&limit=10000`, { headers })).json()) as {
-      data: { groups: unknown[] };
-    };
-    return answer.data.groups.length;
-  };
   const sample = {
     platform: await top('platform'),
     serial: await top('serial'),
     username: await top('username'),
     q: 'captcha',
   };
-  const farm = { serial: await keys('serial'), username: await keys('username') };
+  const farm = await farmKeys(api, headers);
   for (const request of dashboardRequests({ tz: values.tz as string, sample, keys: farm })) {
     if (!request.timed) continue;
     const times: number[] = [];
