@@ -1,11 +1,11 @@
 import { parse } from 'csv-parse/sync';
-import { stringify } from 'csv-stringify/sync';
+import Papa from 'papaparse';
 import { invalid } from '../domain/errors.js';
 import { FIELD_NAMES, FIELDS, type FieldName } from '../domain/fields.js';
 
 /**
- * Records as CSV (extensions §7): RFC 4180 (quotes, CRLF) written and read by the csv library,
- * a header row of every field in record order, empty cells for absent fields, `metadata` as its
+ * Records as CSV (extensions §7): RFC 4180 (quotes, CRLF), written by Papa Parse and read by
+ * csv-parse, a header row of every field in record order, empty cells for absent fields, `metadata` as its
  * compact JSON.
  *
  * Formula-like cells are made safe for spreadsheets: text that begins with = + - @, a tab or a
@@ -16,25 +16,31 @@ import { FIELD_NAMES, FIELDS, type FieldName } from '../domain/fields.js';
  */
 export const CSV_COLUMNS: readonly FieldName[] = FIELD_NAMES;
 
-const FORMULA_START = /^[=+\-@\t\r']/;
+/** = + - @ tab CR and the apostrophe itself, by character code (export checks every text cell). */
+const FORMULA_START = new Set([..."=+-@\t\r'"].map((c) => c.charCodeAt(0)));
 const PREFIXED = /^'[=+\-@\t\r']/;
 
-export const safeCell = (text: string) => (FORMULA_START.test(text) ? `'${text}` : text);
+export const safeCell = (text: string) => (FORMULA_START.has(text.charCodeAt(0)) ? `'${text}` : text);
 export const unsafeCell = (text: string) => (PREFIXED.test(text) ? text.slice(1) : text);
 
-/** The CSV text of some rows of cells (each already in CSV_COLUMNS order), CRLF line ends. */
+/**
+ * The CSV text of some rows of cells (each already in CSV_COLUMNS order), CRLF line ends. A cell
+ * is quoted when it holds a comma, a quote, a CR or an LF (a lone line break too: csv-stringify,
+ * used before, left a lone LF unquoted under CRLF record ends, which split the row for Python's
+ * `csv` and spreadsheets), or begins or ends with a space. docs/decisions.md, "Export and import".
+ */
 export function csvLines(rows: readonly (readonly string[])[]): string {
-  return stringify(rows as string[][], { record_delimiter: 'windows' });
+  return rows.length === 0 ? '' : `${Papa.unparse(rows as string[][], UNPARSE)}\r\n`;
 }
+
+const UNPARSE: Papa.UnparseConfig = { newline: '\r\n', header: false };
 
 export const CSV_HEADER = csvLines([CSV_COLUMNS as string[]]);
 
-/** One record's cells from its field values (absent: undefined; metadata: its JSON text). */
-export function toCsvCells(values: readonly unknown[]): string[] {
-  return values.map((value) => {
-    if (value === undefined || value === null) return '';
-    return typeof value === 'string' ? safeCell(value) : String(value);
-  });
+/** One field value's cell (absent: undefined, an empty cell; metadata: its JSON text). */
+export function csvCell(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? safeCell(value) : String(value);
 }
 
 /** How CSV is read, by `parseCsv` and by `actlog import`'s streaming parser alike. */

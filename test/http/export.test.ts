@@ -18,6 +18,9 @@ const awkward = [
   '\tleading tab',
   "'already quoted",
   'comma, "quotes" and\nnewline\r\nand CRLF',
+  'a lone\nline feed',
+  'a lone\rcarriage return',
+  ' spaces around ',
   'Ärger 🎉 中文 — ünïcödé',
   '',
 ];

@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { CSV_HEADER, csvLines, toCsvCells } from '../../api/csv.js';
+import { CSV_HEADER, csvCell, csvLines } from '../../api/csv.js';
 import { type QueryInput, toFilter } from '../../api/query.js';
 import { FILTER_PROPERTIES } from '../../api/schemas.js';
 import type { Filter } from '../../domain/filter.js';
 import { rowToJson, rowValues } from '../../store/sql/records.js';
-import type { Store } from '../../store/store.js';
+import type { RowRenderer, Store } from '../../store/store.js';
 import { operation } from '../openapi.js';
 import { normalizeQuery } from '../query.js';
 
@@ -97,16 +97,22 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (
 async function* exportText(store: Store, filter: Filter, format: Format): AsyncGenerator<string> {
   if (format === 'csv') yield CSV_HEADER;
   let after = 0;
+  // Rows are written as they are read (one pass, no object per row); the last id read is where
+  // the next step starts.
+  const write: RowRenderer<string | string[]> =
+    format === 'csv'
+      ? (row, labels) => {
+          after = Math.max(after, row[0] as number);
+          return rowValues(row, labels, csvCell);
+        }
+      : (row, labels) => {
+          after = Math.max(after, row[0] as number);
+          return rowToJson(row, labels);
+        };
   for (;;) {
-    const chunk = await store.ascending(filter, after, EXPORT_STEP, (row, labels) => ({
-      id: row[0] as number,
-      text: format === 'csv' ? toCsvCells(rowValues(row, labels)) : rowToJson(row, labels),
-    }));
-    if (chunk.length === 0) return;
-    after = (chunk[chunk.length - 1] as { id: number }).id;
-    yield format === 'csv'
-      ? csvLines(chunk.map((c) => c.text as string[]))
-      : `${chunk.map((c) => c.text as string).join('\n')}\n`;
-    if (chunk.length < EXPORT_STEP) return;
+    const step: (string | string[])[] = await store.ascending(filter, after, EXPORT_STEP, write);
+    if (step.length === 0) return;
+    yield format === 'csv' ? csvLines(step as string[][]) : `${(step as string[]).join('\n')}\n`;
+    if (step.length < EXPORT_STEP) return;
   }
 }

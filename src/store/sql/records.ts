@@ -107,9 +107,18 @@ export function rowToJson(row: RecordRow, labels: Labels): string {
   return out === '' ? '{}' : `${out}}`;
 }
 
-/** A row's field values in record order: undefined where absent, object fields as their JSON text. */
-export const rowValues = (row: RecordRow, labels: Labels): unknown[] =>
-  ACCESS.map((field) => valueIn(field, row, labels));
+/**
+ * A row's field values in record order (undefined where absent, object fields as their JSON
+ * text), each passed through `as` on the way, so that an export writes its cells in one pass.
+ */
+export function rowValues<T = unknown>(row: RecordRow, labels: Labels, as?: (value: unknown) => T): T[] {
+  const out = new Array<T>(ACCESS.length);
+  for (let i = 0; i < ACCESS.length; i++) {
+    const value = valueIn(ACCESS[i] as FieldAccess, row, labels);
+    out[i] = as ? as(value) : (value as T);
+  }
+  return out;
+}
 
 /** Text with `%`, `_` and the escape character escaped, for `LIKE ... ESCAPE '\'`. */
 export const likeContaining = (needle: string) => `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
