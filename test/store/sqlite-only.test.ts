@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
@@ -121,5 +122,40 @@ describe('SQLite store specifics', () => {
       await single.close();
       dir.remove();
     }
+  });
+
+  it('copies committed records into the database file from its own thread, and closes it before the writer', async () => {
+    const dir = tempDir();
+    const file = join(dir.path, 'checkpointed.db');
+    const copy = join(dir.path, 'main-file-only.db');
+    const store = SqliteStore.open(file);
+    const inMainFile = () => {
+      // The database file alone, without its WAL: what checkpoints have copied into it.
+      copyFileSync(file, copy);
+      const db = new Database(copy);
+      try {
+        return db.prepare('SELECT count(*) FROM activity_log').pluck().get() as number;
+      } catch {
+        return -1;
+      } finally {
+        db.close();
+        for (const suffix of ['', '-wal', '-shm']) rmSync(copy + suffix, { force: true });
+      }
+    };
+    try {
+      await addAll(store, mixedRecords(50));
+      // Far below the writer's own threshold (Checkpointer.WRITER_CHECKPOINT_PAGES): only the
+      // thread can have copied them.
+      let found = inMainFile();
+      for (let waited = 0; found !== 50 && waited < 5000; waited += 50) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        found = inMainFile();
+      }
+      assert.equal(found, 50);
+    } finally {
+      await store.close();
+    }
+    assert.equal(existsSync(`${file}-wal`), false, "the writer's connection closed last and removed the WAL");
+    dir.remove();
   });
 });

@@ -16,6 +16,7 @@ import type { RowRenderer, Store } from '../store.js';
 import { TaskTotals } from '../task-totals.js';
 import { ValueRollups } from '../value-rollup.js';
 import { BatchedWrites, OpFailed, type WriteOp, type WriteResult } from '../write/ops.js';
+import { Checkpointer } from './checkpointer.js';
 import { makeFolders } from './folders.js';
 import { SqliteReads } from './reads.js';
 import { type BatchOutcome, SqliteWriter } from './writer.js';
@@ -39,6 +40,8 @@ export class SqliteStore extends BatchedWrites implements Store {
   readonly changes = new ChangeFeed(() => this.nextId());
   private readonly lock: Database;
   private readonly writer: SqliteWriter;
+  /** WAL checkpoints in a thread of their own (none for an in-memory database). */
+  private readonly checkpointer: Checkpointer | undefined;
   private readonly db: Database;
   private readonly registry = new SeriesRegistry();
   private readonly rollup = new Rollup();
@@ -63,6 +66,7 @@ export class SqliteStore extends BatchedWrites implements Store {
       this.db.pragma('busy_timeout = 5000');
       // This connection only reads: a mistake in a read path can never write.
       this.db.pragma('query_only = ON');
+      this.checkpointer = file === ':memory:' ? undefined : this.startCheckpointer(file);
     } catch (error) {
       this.lock.close();
       throw error;
@@ -72,6 +76,14 @@ export class SqliteStore extends BatchedWrites implements Store {
     this.load();
     this.scheduleMaintenance();
     this.warmRings(1);
+  }
+
+  /** The writer checkpoints on its own only past the backstop, or again at SQLite's default if the thread fails. */
+  private startCheckpointer(file: string): Checkpointer {
+    this.writer.db.pragma(`wal_autocheckpoint = ${Checkpointer.WRITER_CHECKPOINT_PAGES}`);
+    return new Checkpointer(file, () => {
+      if (!this.closed) this.writer.db.pragma('wal_autocheckpoint = 1000');
+    });
   }
 
   /**
@@ -347,6 +359,8 @@ export class SqliteStore extends BatchedWrites implements Store {
     await this.writes.drain();
     if (this.maintenance) clearImmediate(this.maintenance);
     if (this.warming) clearImmediate(this.warming);
+    // Its connection closes first, so the writer's is the last and removes the WAL.
+    await this.checkpointer?.stop();
     this.db.close();
     this.writer.close();
     this.lock.close();
