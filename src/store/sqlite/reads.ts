@@ -6,6 +6,7 @@ import { ALL, type RecentIds, RING_SIZE, type Rollup } from '../rollup.js';
 import type { SeriesRegistry, SeriesSelection } from '../series.js';
 import { type RecordRow, ROW_SELECT } from '../sql/records.js';
 import type { TaskTotals } from '../task-totals.js';
+import { LATEST_IN_OF_SQL, LATEST_IN_SQL } from './schema.js';
 
 /** A candidate as the drivers read it: id, label set, timestamp, task, and (for `q`) the text fields. */
 type Candidate = readonly unknown[];
@@ -569,10 +570,8 @@ function prepare(db: Database) {
          WHERE timestamp >= ? AND timestamp < ? GROUP BY series_id`,
     ),
     highest: pluck("SELECT seq FROM sqlite_sequence WHERE name = 'activity_log'"),
-    latestIn: pluck('SELECT max(timestamp) FROM activity_log WHERE timestamp >= ? AND timestamp < ?'),
-    latestInOf: pluck(
-      'SELECT max(timestamp) FROM activity_log INDEXED BY activity_log_by_time WHERE timestamp >= ? AND timestamp < ? AND series_id = ?',
-    ),
+    latestIn: pluck(LATEST_IN_SQL),
+    latestInOf: pluck(LATEST_IN_OF_SQL),
   };
 }
 

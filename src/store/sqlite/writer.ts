@@ -5,7 +5,7 @@ import { ALL, ZONE_BLOCK } from '../rollup.js';
 import { type Labels, labelKey, labelsOf } from '../series.js';
 import { INSERT_COLUMNS, insertValues } from '../sql/records.js';
 import { type AddOutcome, OpFailed, type WriteOp, type WriteResult } from '../write/ops.js';
-import { migrate } from './schema.js';
+import { LATEST_IN_OF_SQL, LATEST_IN_SQL, migrate } from './schema.js';
 
 /** A change the main thread applies to its in-memory roll-up after the commit, in order. */
 export type Change =
@@ -354,10 +354,8 @@ function prepare(db: Database) {
     cellsPut: one('INSERT OR REPLACE INTO rollup_cells (series_id, period, cells) VALUES (?, ?, ?)'),
     cellsDelete: one('DELETE FROM rollup_cells WHERE series_id = ? AND period = ?'),
     cellsDeleteAll: one('DELETE FROM rollup_cells'),
-    latestInHour: pluck('SELECT max(timestamp) FROM activity_log WHERE timestamp >= ? AND timestamp < ?'),
-    latestInHourOf: pluck(
-      'SELECT max(timestamp) FROM activity_log WHERE timestamp >= ? AND timestamp < ? AND series_id = ?',
-    ),
+    latestInHour: pluck(LATEST_IN_SQL),
+    latestInHourOf: pluck(LATEST_IN_OF_SQL),
     zonePut: one(
       `INSERT INTO zone_map (block, min_ts, max_ts) VALUES (?, ?, ?)
        ON CONFLICT (block) DO UPDATE SET min_ts = min(min_ts, excluded.min_ts), max_ts = max(max_ts, excluded.max_ts)`,
