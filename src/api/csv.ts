@@ -5,8 +5,8 @@ import { FIELD_NAMES, FIELDS, type FieldName } from '../domain/fields.js';
 
 /**
  * Records as CSV (extensions §7): RFC 4180 (quotes, CRLF), written by Papa Parse and read by
- * csv-parse, a header row of every field in record order, empty cells for absent fields, `metadata` as its
- * compact JSON.
+ * csv-parse, a header row of every field in record order, empty cells for absent fields,
+ * `metadata` as its compact JSON.
  *
  * Formula-like cells are made safe for spreadsheets: text that begins with = + - @, a tab or a
  * carriage return (which Excel, LibreOffice and Google Sheets would evaluate) gets a leading

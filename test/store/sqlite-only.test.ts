@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { Checkpointer } from '../../src/store/sqlite/checkpointer.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { selectRecords } from '../helpers/oracle.js';
 import { aRecord, mixedRecords } from '../helpers/records.js';
@@ -157,5 +158,25 @@ describe('SQLite store specifics', () => {
     }
     assert.equal(existsSync(`${file}-wal`), false, "the writer's connection closed last and removed the WAL");
     dir.remove();
+  });
+
+  it('reports a checkpoint thread that cannot work, so that the writer can take checkpoints back', async () => {
+    const dir = tempDir();
+    const missing = join(dir.path, 'no-such-folder', 'x.db');
+    let checkpointer: Checkpointer | undefined;
+    try {
+      // The thread never holds the process open, so the test does while it waits.
+      const error = await new Promise<Error>((resolve, reject) => {
+        const timeout = setTimeout(() => reject(new Error('no error reported')), 10_000);
+        checkpointer = new Checkpointer(missing, (reported) => {
+          clearTimeout(timeout);
+          resolve(reported);
+        });
+      });
+      assert.match(error.message, /directory does not exist/);
+      await checkpointer?.stop();
+    } finally {
+      dir.remove();
+    }
   });
 });

@@ -13,6 +13,8 @@ import { Worker } from 'node:worker_threads';
 export class Checkpointer {
   /** The writer's own automatic checkpoint, in pages: the backstop (~32 MB of WAL). */
   static readonly WRITER_CHECKPOINT_PAGES = 8192;
+  /** SQLite's own threshold, which the writer goes back to if this thread fails. */
+  static readonly SQLITE_DEFAULT_PAGES = 1000;
   private readonly worker: Worker;
   private readonly exited: Promise<void>;
 

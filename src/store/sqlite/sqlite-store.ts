@@ -66,7 +66,6 @@ export class SqliteStore extends BatchedWrites implements Store {
       this.db.pragma('busy_timeout = 5000');
       // This connection only reads: a mistake in a read path can never write.
       this.db.pragma('query_only = ON');
-      this.checkpointer = file === ':memory:' ? undefined : this.startCheckpointer(file);
     } catch (error) {
       this.lock.close();
       throw error;
@@ -74,15 +73,22 @@ export class SqliteStore extends BatchedWrites implements Store {
     this.values = new ValueRollups(this.registry, this.rollup, this.statsSource);
     this.reads = new SqliteReads(this.db, this.registry, this.rollup, this.recent, () => this.writer.watermarks.text);
     this.load();
+    // Only once the file has opened and loaded: a failed open leaves no thread behind.
+    this.checkpointer = file === ':memory:' ? undefined : this.startCheckpointer(file);
     this.scheduleMaintenance();
     this.warmRings(1);
   }
 
-  /** The writer checkpoints on its own only past the backstop, or again at SQLite's default if the thread fails. */
+  /**
+   * The writer checkpoints on its own only past the backstop. If the thread fails, it says so
+   * on stderr (the store has no logger) and the writer goes back to SQLite's default.
+   */
   private startCheckpointer(file: string): Checkpointer {
     this.writer.db.pragma(`wal_autocheckpoint = ${Checkpointer.WRITER_CHECKPOINT_PAGES}`);
-    return new Checkpointer(file, () => {
-      if (!this.closed) this.writer.db.pragma('wal_autocheckpoint = 1000');
+    return new Checkpointer(file, (error) => {
+      if (this.closed) return;
+      this.writer.db.pragma(`wal_autocheckpoint = ${Checkpointer.SQLITE_DEFAULT_PAGES}`);
+      process.emitWarning(`the WAL checkpoint thread stopped (${error.message}); the writer checkpoints by itself`);
     });
   }
 
