@@ -5,7 +5,8 @@ import { CSV_HEADER, csvCell, csvLines } from '../../api/csv.js';
 import { type QueryInput, toFilter } from '../../api/query.js';
 import { FILTER_PROPERTIES } from '../../api/schemas.js';
 import type { Filter } from '../../domain/filter.js';
-import { rowToJson, rowValues } from '../../store/sql/records.js';
+import type { Labels } from '../../store/series.js';
+import { type RecordRow, rowToJson, rowValues } from '../../store/sql/records.js';
 import type { RowRenderer, Store } from '../../store/store.js';
 import { operation } from '../openapi.js';
 import { normalizeQuery } from '../query.js';
@@ -97,22 +98,18 @@ export const exportRoutes: FastifyPluginAsyncTypebox<{ store: Store }> = async (
 async function* exportText(store: Store, filter: Filter, format: Format): AsyncGenerator<string> {
   if (format === 'csv') yield CSV_HEADER;
   let after = 0;
-  // Rows are written as they are read (one pass, no object per row); the last id read is where
-  // the next step starts.
-  const write: RowRenderer<string | string[]> =
-    format === 'csv'
-      ? (row, labels) => {
-          after = Math.max(after, row[0] as number);
-          return rowValues(row, labels, csvCell);
-        }
-      : (row, labels) => {
-          after = Math.max(after, row[0] as number);
-          return rowToJson(row, labels);
-        };
+  // Each row is written as it is read, to one line of text (no object per row); the last id
+  // read is where the next step starts.
+  const line =
+    format === 'csv' ? (row: RecordRow, labels: Labels) => rowValues(row, labels, csvCell).join(',') : rowToJson;
+  const write: RowRenderer<string> = (row, labels) => {
+    after = Math.max(after, row[0] as number);
+    return line(row, labels);
+  };
   for (;;) {
-    const step: (string | string[])[] = await store.ascending(filter, after, EXPORT_STEP, write);
+    const step = await store.ascending(filter, after, EXPORT_STEP, write);
     if (step.length === 0) return;
-    yield format === 'csv' ? csvLines(step as string[][]) : `${(step as string[]).join('\n')}\n`;
+    yield format === 'csv' ? csvLines(step) : `${step.join('\n')}\n`;
     if (step.length < EXPORT_STEP) return;
   }
 }
