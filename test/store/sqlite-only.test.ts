@@ -75,6 +75,29 @@ describe('SQLite store specifics', () => {
     }
   });
 
+  it('folds writes into the deferred structures after a short pause, not after each write batch', async () => {
+    const dir = tempDir();
+    const file = join(dir.path, 'gathered.db');
+    const store = SqliteStore.open(file);
+    try {
+      const { id } = await store.add(aRecord({ action_detail: 'gathered captcha' }));
+      // A turn of the event loop after the acknowledgement: the step is still waiting for more.
+      await new Promise((r) => setImmediate(r));
+      assert.deepEqual(watermarks(file), { text: 0, rollup: 0 });
+      assert.deepEqual(
+        (await store.list({ q: 'captcha' }, { limit: 10, offset: 0 })).map((r) => r.id),
+        [id],
+        'a record not yet in the text index is found by scanning',
+      );
+      const deadline = Date.now() + 10_000;
+      while ((watermarks(file).text ?? 0) < id && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(watermarks(file), { text: id, rollup: id });
+    } finally {
+      await store.close();
+      dir.remove();
+    }
+  });
+
   it("reads a task's candidates and counts from the task index alone", async () => {
     const dir = tempDir();
     const file = join(dir.path, 'plan.db');

@@ -25,6 +25,14 @@ const UTC = parseTimeZone('UTC');
 
 /** Pages freed per compaction step (4 MiB with 4 KiB pages). */
 const COMPACT_PAGES = 1024;
+/**
+ * The background step waits for this many new records, or MAINTENANCE_WAIT_MS after a write,
+ * whichever comes first (docs/decisions.md, "Deferred work gathered"): a step's fixed costs
+ * (two transactions, two fsyncs, a new text-index segment) are then shared by hundreds of
+ * records instead of one write batch's few dozen.
+ */
+const MAINTENANCE_GATHER = 1_000;
+const MAINTENANCE_WAIT_MS = 50;
 /** Label sets whose rings are loaded per background tick after start. */
 const RING_WARM_STEP = 200;
 
@@ -51,7 +59,7 @@ export class SqliteStore extends BatchedWrites implements Store {
   /** Per-task totals of the tasks counted lately, kept in step with writes (statsSource.taskTotals). */
   private readonly tasks = new TaskTotals();
   private readonly reads: SqliteReads;
-  private maintenance: NodeJS.Immediate | undefined;
+  private maintenance: NodeJS.Timeout | undefined;
   private warming: NodeJS.Immediate | undefined;
   private closed = false;
 
@@ -195,10 +203,19 @@ export class SqliteStore extends BatchedWrites implements Store {
     });
   }
 
-  /** Runs the writer's background steps between batches until it has caught up. */
+  /**
+   * Runs the writer's background steps between batches until it has caught up: at once when
+   * MAINTENANCE_GATHER records wait, else MAINTENANCE_WAIT_MS after the write that scheduled it.
+   */
   private scheduleMaintenance(): void {
     if (this.maintenance || this.closed) return;
-    this.maintenance = setImmediate(() => {
+    let wait = MAINTENANCE_WAIT_MS;
+    try {
+      if (this.writer.backlog() >= MAINTENANCE_GATHER) wait = 0;
+    } catch {
+      // Reading the backlog failed: the step itself will find out, later.
+    }
+    this.maintenance = setTimeout(() => {
       this.maintenance = undefined;
       if (this.closed) return;
       try {
@@ -206,7 +223,7 @@ export class SqliteStore extends BatchedWrites implements Store {
       } catch {
         // A read-only or full disk: the deferred structures wait; reads stay exact (they scan what is not indexed).
       }
-    });
+    }, wait);
   }
 
   private warmRings(from: number): void {
@@ -363,7 +380,7 @@ export class SqliteStore extends BatchedWrites implements Store {
     if (this.closed) return;
     this.closed = true;
     await this.writes.drain();
-    if (this.maintenance) clearImmediate(this.maintenance);
+    if (this.maintenance) clearTimeout(this.maintenance);
     if (this.warming) clearImmediate(this.warming);
     // Its connection closes first, so the writer's is the last and removes the WAL.
     await this.checkpointer?.stop();

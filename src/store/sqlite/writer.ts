@@ -251,11 +251,20 @@ export class SqliteWriter {
    * wait at most a few milliseconds. Returns true while more remains.
    */
   maintain(): boolean {
-    const newest = (this.statements.newest.get() as number | null) ?? 0;
+    const newest = this.newest();
     const { text, rollup } = this.watermarks;
     if (text < newest) this.indexText(text, Math.min(newest, text + TEXT_STEP));
     if (rollup < newest) this.foldRollup(rollup, Math.min(newest, rollup + ROLLUP_STEP));
     return this.watermarks.text < newest || this.watermarks.rollup < newest;
+  }
+
+  /** Records written but not yet in every deferred structure. */
+  backlog(): number {
+    return Math.max(0, this.newest() - Math.min(this.watermarks.text, this.watermarks.rollup));
+  }
+
+  private newest(): number {
+    return (this.statements.newest.get() as number | null) ?? 0;
   }
 
   private indexText(from: number, to: number): void {
