@@ -98,6 +98,45 @@ describe('SQLite store specifics', () => {
     }
   });
 
+  it('pages from kept record text stay exact across deletes and a wipe, whose ids are never given again', async () => {
+    const dir = tempDir();
+    const file = join(dir.path, 'rendered.db');
+    const store = SqliteStore.open(file);
+    const page = async (filter = {}) =>
+      (JSON.parse(await store.listJson(filter, { limit: 100, offset: 0 })) as { id: number }[]).map((r) => r.id);
+    try {
+      const ids: number[] = [];
+      for (let i = 0; i < 5; i++) ids.push((await store.add(aRecord({ serial: `rendered_${i % 2}` }))).id);
+      const newestFirst = [...ids].reverse();
+      assert.deepEqual(await page(), newestFirst);
+      // The same records again, now from their kept text, and under a filter.
+      assert.deepEqual(await page(), newestFirst);
+      assert.deepEqual(
+        await page({ serial: 'rendered_0' }),
+        newestFirst.filter((_, i) => i % 2 === 0),
+      );
+      assert.equal(await store.delete(ids[2] as number), true);
+      assert.deepEqual(
+        await page(),
+        newestFirst.filter((id) => id !== ids[2]),
+      );
+      assert.deepEqual(await page({ serial: 'rendered_0' }), [ids[4], ids[0]]);
+      assert.equal(await store.deleteMatching({ serial: 'rendered_1' }), 2);
+      assert.deepEqual(await page(), [ids[4], ids[0]]);
+      await store.deleteAll();
+      assert.deepEqual(await page(), []);
+      const { id } = await store.add(aRecord({ action_detail: 'after the wipe' }));
+      assert.deepEqual(
+        JSON.parse(await store.listJson({}, { limit: 100, offset: 0 })),
+        await store.list({}, { limit: 100, offset: 0 }),
+      );
+      assert.ok(id > (ids[4] as number));
+    } finally {
+      await store.close();
+      dir.remove();
+    }
+  });
+
   it("reads a task's candidates and counts from the task index alone", async () => {
     const dir = tempDir();
     const file = join(dir.path, 'plan.db');

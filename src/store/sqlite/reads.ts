@@ -61,12 +61,20 @@ export class SqliteReads {
         offset,
       );
     }
+    return this.rowsById(this.pageIds(filter, offset, limit, beforeId));
+  }
+
+  /** The ids page() would return rows of, newest first, read without the rows. */
+  pageIds(filter: Filter, offset: number, limit: number, beforeId?: number): number[] {
+    if (isEmptyFilter(filter)) {
+      return (this.statements.descendingIds.all(beforeId ?? NO_UPPER_BOUND, offset + limit) as number[]).slice(offset);
+    }
     const ids: number[] = [];
     this.scan(filter, offset + limit, beforeId, (candidate) => {
       ids.push(candidate[ID] as number);
       return true;
     });
-    return this.rowsById(ids.slice(offset));
+    return ids.slice(offset);
   }
 
   /**
@@ -534,6 +542,7 @@ function prepare(db: Database) {
     taskUpward: (withText: boolean) => taskUpward[withText ? 1 : 0],
     ascendingRows: raw(`SELECT ${ROW_SELECT} FROM activity_log WHERE id > ? ORDER BY id LIMIT ?`),
     descendingRows: raw(`SELECT ${ROW_SELECT} FROM activity_log WHERE id < ? ORDER BY id DESC LIMIT ?`),
+    descendingIds: pluck('SELECT id FROM activity_log WHERE id < ? ORDER BY id DESC LIMIT ?'),
     byIdsAscending: raw(
       `SELECT ${ROW_SELECT} FROM activity_log WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`,
     ),

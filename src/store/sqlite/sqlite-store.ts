@@ -8,6 +8,7 @@ import type { StatsQuery, StatsResult } from '../../domain/stats.js';
 import { parseTimeZone } from '../../domain/time-zone.js';
 import { CellList, hourRange } from '../cells.js';
 import { type ChangeEvent, ChangeFeed } from '../changes.js';
+import { RenderedRows } from '../rendered-rows.js';
 import { ALL, RecentIds, Rollup } from '../rollup.js';
 import { SeriesRegistry, type SeriesSelection } from '../series.js';
 import { type RecordRow, rowToJson, rowToRecord } from '../sql/records.js';
@@ -33,6 +34,8 @@ const COMPACT_PAGES = 1024;
  */
 const MAINTENANCE_GATHER = 1_000;
 const MAINTENANCE_WAIT_MS = 50;
+/** Records whose JSON text is kept for the next pages that show them (~300 bytes each). */
+const RENDERED_ROWS = 5_000;
 /** Label sets whose rings are loaded per background tick after start. */
 const RING_WARM_STEP = 200;
 
@@ -54,6 +57,8 @@ export class SqliteStore extends BatchedWrites implements Store {
   private readonly registry = new SeriesRegistry();
   private readonly rollup = new Rollup();
   private readonly recent = new RecentIds();
+  /** The JSON text of records read lately (src/store/rendered-rows.ts). */
+  private readonly rendered = new RenderedRows(RENDERED_ROWS);
   /** Roll-ups per label value, built on first use (see statsSource.byValue). */
   private readonly values: ValueRollups;
   /** Per-task totals of the tasks counted lately, kept in step with writes (statsSource.taskTotals). */
@@ -169,6 +174,7 @@ export class SqliteStore extends BatchedWrites implements Store {
       if (change.kind === 'wipe') {
         this.rollup.clear();
         this.recent.clear();
+        this.rendered.clear();
         this.values.clear();
         this.tasks.clear();
       } else if (change.kind === 'add') {
@@ -181,6 +187,7 @@ export class SqliteStore extends BatchedWrites implements Store {
         // A removed record's task is not in the commit: every task's totals are read afresh.
         this.tasks.clear();
         this.recent.remove(change.series, change.id);
+        this.rendered.delete(change.id);
         this.values.remove(change.series, change.timestamp);
         const { hour, targets } = this.rollup.remove(change.series, change.timestamp);
         for (const target of targets) {
@@ -239,9 +246,32 @@ export class SqliteStore extends BatchedWrites implements Store {
     return this.pageRows(filter, page).map((row) => rowToRecord(row, this.labelsOf(row)));
   }
 
+  /**
+   * The page as JSON: its ids from the database, each record's text from `rendered` where held,
+   * and rows read and rendered only for the others.
+   */
   async listJson(filter: Filter, page: Page): Promise<string> {
-    const rows = this.pageRows(filter, page);
-    return `[${rows.map((row) => rowToJson(row, this.labelsOf(row))).join(',')}]`;
+    return this.guard('read', () => {
+      const ids = this.reads.pageIds(filter, page.offset, page.limit, page.beforeId);
+      const texts: string[] = new Array(ids.length);
+      const missing: number[] = [];
+      for (let i = 0; i < ids.length; i++) {
+        const text = this.rendered.get(ids[i] as number);
+        if (text === undefined) missing.push(i);
+        else texts[i] = text;
+      }
+      if (missing.length > 0) {
+        const rows = new Map(this.reads.rowsById(missing.map((i) => ids[i] as number)).map((row) => [row[0], row]));
+        for (const i of missing) {
+          const id = ids[i] as number;
+          const row = rows.get(id) as RecordRow;
+          const text = rowToJson(row, this.labelsOf(row));
+          this.rendered.set(id, text);
+          texts[i] = text;
+        }
+      }
+      return `[${texts.join(',')}]`;
+    });
   }
 
   private pageRows(filter: Filter, page: Page): RecordRow[] {
