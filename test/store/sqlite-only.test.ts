@@ -19,6 +19,19 @@ const watermarks = (file: string) => {
   }
 };
 
+/** A store on a new file in a temporary folder, closed and removed after `work`. */
+async function withStore(name: string, work: (store: SqliteStore, file: string) => Promise<void>): Promise<void> {
+  const dir = tempDir();
+  const file = join(dir.path, name);
+  const store = SqliteStore.open(file);
+  try {
+    await work(store, file);
+  } finally {
+    await store.close();
+    dir.remove();
+  }
+}
+
 describe('SQLite store specifics', () => {
   it('refuses a second store on the same file while the first is open, and allows it after', async () => {
     const dir = tempDir();
@@ -76,10 +89,7 @@ describe('SQLite store specifics', () => {
   });
 
   it('folds writes into the deferred structures after a short pause, not after each write batch', async () => {
-    const dir = tempDir();
-    const file = join(dir.path, 'gathered.db');
-    const store = SqliteStore.open(file);
-    try {
+    await withStore('gathered.db', async (store, file) => {
       const { id } = await store.add(aRecord({ action_detail: 'gathered captcha' }));
       // A turn of the event loop after the acknowledgement: the step is still waiting for more.
       await new Promise((r) => setImmediate(r));
@@ -92,19 +102,13 @@ describe('SQLite store specifics', () => {
       const deadline = Date.now() + 10_000;
       while ((watermarks(file).text ?? 0) < id && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
       assert.deepEqual(watermarks(file), { text: id, rollup: id });
-    } finally {
-      await store.close();
-      dir.remove();
-    }
+    });
   });
 
   it('pages from kept record text stay exact across deletes and a wipe, whose ids are never given again', async () => {
-    const dir = tempDir();
-    const file = join(dir.path, 'rendered.db');
-    const store = SqliteStore.open(file);
-    const page = async (filter = {}) =>
-      (JSON.parse(await store.listJson(filter, { limit: 100, offset: 0 })) as { id: number }[]).map((r) => r.id);
-    try {
+    await withStore('rendered.db', async (store) => {
+      const page = async (filter = {}) =>
+        (JSON.parse(await store.listJson(filter, { limit: 100, offset: 0 })) as { id: number }[]).map((r) => r.id);
       const ids: number[] = [];
       for (let i = 0; i < 5; i++) ids.push((await store.add(aRecord({ serial: `rendered_${i % 2}` }))).id);
       const newestFirst = [...ids].reverse();
@@ -131,10 +135,7 @@ describe('SQLite store specifics', () => {
         await store.list({}, { limit: 100, offset: 0 }),
       );
       assert.ok(id > (ids[4] as number));
-    } finally {
-      await store.close();
-      dir.remove();
-    }
+    });
   });
 
   it("reads a task's candidates and counts from the task index alone", async () => {
