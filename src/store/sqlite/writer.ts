@@ -258,7 +258,7 @@ export class SqliteWriter {
     return this.watermarks.text < newest || this.watermarks.rollup < newest;
   }
 
-  /** Records written but not yet in every deferred structure. */
+  /** How far the newest id is past the lower watermark: records not yet in every deferred structure, at most. */
   backlog(): number {
     return Math.max(0, this.newest() - Math.min(this.watermarks.text, this.watermarks.rollup));
   }
