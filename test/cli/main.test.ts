@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { COMMANDS } from '../../src/cli/commands/index.js';
@@ -30,6 +31,30 @@ describe('actlog (the command registry)', () => {
     }
     assert.match(help.stdout, /Exit codes: 0 done · 1 failed .* · 2 wrong command line · 3 server unreachable/);
     assert.match(help.stdout, /npx actlog <command>, or npm link/);
+  });
+
+  it('starts without the stores, the HTTP stack or the file-format libraries: each command loads them in run', () => {
+    // The modules every CLI start loads: the static imports reachable from the registry, as built.
+    const packages = new Set<string>();
+    const seen = new Set<string>();
+    const walk = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const source = readFileSync(file, 'utf8');
+      for (const [, specifier] of source.matchAll(/^(?:import|export)\s(?:[^'";]*?\sfrom\s)?['"]([^'"]+)['"]/gm)) {
+        const target = specifier as string;
+        if (target.startsWith('.')) walk(resolve(dirname(file), target));
+        else if (!target.startsWith('node:')) packages.add(target.split('/')[0] as string);
+      }
+    };
+    walk(fileURLToPath(new URL('../../src/cli/main.js', import.meta.url)));
+    assert.ok(seen.size > 10, `followed ${seen.size} modules`);
+    const heavy = ['better-sqlite3', 'postgres', 'fastify', 'pino', 'csv-parse', 'papaparse'];
+    assert.deepEqual(
+      heavy.filter((name) => packages.has(name)),
+      [],
+      `loaded at start: ${[...packages].join(', ')}`,
+    );
   });
 
   it('without a command: the help on stdout, exit 2', async () => {

@@ -1,5 +1,4 @@
 import { ConfigError, resolveStoreConfig, STORE_OPTIONS } from '../../config.js';
-import { backupSqlite } from '../../store/sqlite/backup.js';
 import { type Command, EXIT } from '../command.js';
 
 export const backupCommand: Command = {
@@ -20,6 +19,7 @@ For PostgreSQL use pg_dump instead.`,
       );
     }
     const target = positionals[0] as string;
+    const { backupSqlite } = await import('../../store/sqlite/backup.js');
     try {
       const { bytes, schemaVersion } = await backupSqlite(config.db, target);
       process.stdout.write(

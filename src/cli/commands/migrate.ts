@@ -1,6 +1,4 @@
 import { resolveStoreConfig, STORE_OPTIONS } from '../../config.js';
-import { readSchemaVersion } from '../../store/schema-version.js';
-import { SqliteStore } from '../../store/sqlite/sqlite-store.js';
 import { type Command, EXIT } from '../command.js';
 import { openConfiguredStore } from '../store.js';
 
@@ -15,6 +13,10 @@ A database made by a newer actlog is refused (exit 1).`,
   options: [{ title: 'Store options', options: STORE_OPTIONS }],
   async run({ flags, env }) {
     const config = resolveStoreConfig(flags, env);
+    const [{ readSchemaVersion }, { SqliteStore }] = await Promise.all([
+      import('../../store/schema-version.js'),
+      import('../../store/sqlite/sqlite-store.js'),
+    ]);
     // Unreadable here means the store cannot be opened either; opening it then says why.
     const before = await readSchemaVersion(config).catch(() => undefined);
     // SQLite: the migrator alone, which a server owning the file does not lock out.

@@ -1,8 +1,7 @@
 import { RETENTION_OPTIONS, resolveRetention, resolveStoreConfig, STORE_OPTIONS } from '../../config.js';
 import { nowInSeconds } from '../../domain/record.js';
 import { prunes } from '../../domain/retention.js';
-import { expiredReport, type PruneReport, Pruner } from '../../jobs/retention.js';
-import { SqliteRecordReader } from '../../store/sqlite/read-only.js';
+import type { PruneReport } from '../../jobs/retention.js';
 import { type Command, EXIT } from '../command.js';
 import { openConfiguredStore } from '../store.js';
 
@@ -33,8 +32,10 @@ server stopped (it prunes by itself when given the same options).`,
       return EXIT.usage;
     }
     const dryRun = flags['dry-run'] === true;
+    const { expiredReport, Pruner } = await import('../../jobs/retention.js');
     let report: PruneReport;
     if (dryRun && !config.databaseUrl) {
+      const { SqliteRecordReader } = await import('../../store/sqlite/read-only.js');
       const reader = new SqliteRecordReader(config.db);
       try {
         report = await expiredReport(reader, retention, nowInSeconds());
