@@ -138,6 +138,47 @@ describe('SQLite store specifics', () => {
     });
   });
 
+  it('pages by task stay exact whether the task trial answers or reads its budget and hands over', async () => {
+    await withStore('trial.db', async (store) => {
+      // 1,500 records of one task (over the trial's budget of 1,024 rows): the three oldest on
+      // a device of their own, every third of the rest failed, timestamps one a minute.
+      const records = await addAll(
+        store,
+        Array.from({ length: 1_500 }, (_, i) =>
+          aRecord({
+            task_id: 'big-task',
+            serial: i < 3 ? 'rare-device' : 'busy-device',
+            status: i % 3 === 0 ? 'failed' : 'success',
+            timestamp: 1_700_000_000 + i * 60,
+          }),
+        ),
+      );
+      await addAll(store, [aRecord({ task_id: 'other-task', serial: 'rare-device' })]);
+      const cases = [
+        { task_id: 'big-task' },
+        { task_id: 'big-task', status: 'failed' },
+        { task_id: 'big-task', serial: 'rare-device' },
+        { task_id: 'big-task', serial: 'rare-device', status: 'failed' },
+        { task_id: 'big-task', since: 1_700_000_000 + 700 * 60, until: 1_700_000_000 + 760 * 60 },
+        { task_id: 'big-task', status: 'failed', until: 1_700_000_000 + 30 * 60 },
+        { task_id: 'big-task', serial: 'nobody' },
+      ];
+      for (const filter of cases) {
+        const expected = selectRecords(records, filter)
+          .slice(0, 100)
+          .map((r) => r.id);
+        const page = JSON.parse(await store.listJson(filter, { limit: 100, offset: 0 })) as { id: number }[];
+        assert.deepEqual(
+          page.map((r) => r.id),
+          expected,
+          JSON.stringify(filter),
+        );
+      }
+      // A trial that stopped at its budget leaves no selection behind for the next read.
+      assert.equal((await store.list({ serial: 'rare-device' }, { limit: 100, offset: 0 })).length, 4);
+    });
+  });
+
   it("reads a task's candidates and counts from the task index alone", async () => {
     const dir = tempDir();
     const file = join(dir.path, 'plan.db');

@@ -6,6 +6,7 @@ import { ALL, type RecentIds, RING_SIZE, type Rollup } from '../rollup.js';
 import type { SeriesRegistry, SeriesSelection } from '../series.js';
 import { type RecordRow, ROW_SELECT } from '../sql/records.js';
 import type { TaskTotals } from '../task-totals.js';
+import { MemberFunction } from './member-function.js';
 import { LATEST_IN_OF_SQL, LATEST_IN_SQL } from './schema.js';
 
 /** A candidate as the drivers read it: id, label set, timestamp, task, and (for `q`) the text fields. */
@@ -33,6 +34,8 @@ const TASK_TRIAL_ROWS = 1_024;
 /** Label sets passed to SQLite as a list (json_each) rather than checked row by row in JavaScript. */
 const IN_LIST_MAX = 1_000;
 const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER + 1;
+/** Beyond every timestamp a record can have (they are safe integers), for an open time range in SQL. */
+const TIMESTAMP_BOUND = 2 ** 53;
 
 /**
  * The read side of the SQLite store over its read connection: the page drivers the planner
@@ -40,6 +43,7 @@ const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER + 1;
  */
 export class SqliteReads {
   private readonly statements: ReturnType<typeof prepare>;
+  private readonly member: MemberFunction;
 
   constructor(
     db: Database,
@@ -49,6 +53,7 @@ export class SqliteReads {
     /** Records up to this id are in the text index (the writer's watermark). */
     private readonly textIndexedThrough: () => number,
   ) {
+    this.member = new MemberFunction(db);
     this.statements = prepare(db);
   }
 
@@ -304,22 +309,15 @@ export class SqliteReads {
     hi: number,
   ): Candidate[] | undefined {
     const budget = Math.max(TASK_TRIAL_ROWS, need * 4);
-    const check = candidateCheck(filter, selection.all ? null : this.memberOf(selection), 'task');
-    const statement = this.statements.task(false);
-    const matches: Candidate[] = [];
-    let upper = hi;
-    let read = 0;
-    for (let chunk = FIRST_CHUNK; ; chunk = Math.min(chunk * 2, MAX_CHUNK)) {
-      const want = Math.min(chunk, budget - read);
-      if (want <= 0) return undefined;
-      const rows = statement.all(filter.task_id, upper, lo, want) as Candidate[];
-      read += rows.length;
-      for (const row of rows) {
-        if (check(row) && matches.push(row) >= need) return matches;
-      }
-      if (rows.length < want) return matches;
-      upper = (rows[rows.length - 1] as Candidate)[ID] as number;
-    }
+    // One statement: SQLite reads the task's index entries newest first and keeps those of the
+    // selection's label sets within the time range, up to the page; past the budget, it stops.
+    const member = selection.all ? null : this.memberOf(selection);
+    const { since = -TIMESTAMP_BOUND, until = TIMESTAMP_BOUND } = filter;
+    return this.member.during(
+      member,
+      budget,
+      () => this.statements.taskTrial.all(filter.task_id, hi, lo, since, until, need) as Candidate[],
+    );
   }
 
   /** Reads candidates newest first with `statement(...params, hi, lo, chunk)`, chunk by chunk. */
@@ -552,6 +550,13 @@ function prepare(db: Database) {
     byIds: byIds(ROW_SELECT),
     newestOf: pluck(
       'SELECT id FROM activity_log INDEXED BY activity_log_by_series WHERE series_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
+    ),
+    // The task trial (taskTrial): the task's index entries newest first, filtered in SQLite.
+    taskTrial: raw(
+      `SELECT ${PLAIN} FROM activity_log INDEXED BY activity_log_by_task
+        WHERE task_id = ? AND id < ? AND id >= ? AND ${MemberFunction.SQL_NAME}(series_id)
+          AND timestamp >= ? AND timestamp < ?
+        ORDER BY id DESC LIMIT ?`,
     ),
     taskCount: pluck(
       `SELECT count(*) FROM (SELECT 1 FROM activity_log INDEXED BY activity_log_by_task
