@@ -272,6 +272,19 @@ export class SqliteReads {
       accepted++;
       return accept(candidate) !== false && accepted < need;
     };
+    if (!withText && (driver === 'task' || (driver === 'walk' && filter.task_id === undefined))) {
+      // SQLite checks the label set and time itself (actlog_member) and hands over matches only.
+      const member = selection.all ? null : this.memberOf(selection);
+      const { since = -TIMESTAMP_BOUND, until = TIMESTAMP_BOUND } = filter;
+      const limit = Number.isFinite(need) ? need : -1;
+      const rows = this.member.during(member, Number.POSITIVE_INFINITY, () =>
+        driver === 'task'
+          ? this.statements.taskFiltered.all(filter.task_id, hi, lo, since, until, limit)
+          : this.statements.walkFiltered.all(hi, lo, since, until, limit),
+      ) as Candidate[];
+      for (const row of rows) if (!offer(row)) return;
+      return;
+    }
     switch (driver) {
       case 'walk':
         this.walk(this.statements.walk(withText), [], lo, hi, offer);
@@ -316,7 +329,7 @@ export class SqliteReads {
     return this.member.during(
       member,
       budget,
-      () => this.statements.taskTrial.all(filter.task_id, hi, lo, since, until, need) as Candidate[],
+      () => this.statements.taskFiltered.all(filter.task_id, hi, lo, since, until, need) as Candidate[],
     );
   }
 
@@ -551,11 +564,17 @@ function prepare(db: Database) {
     newestOf: pluck(
       'SELECT id FROM activity_log INDEXED BY activity_log_by_series WHERE series_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
     ),
-    // The task trial (taskTrial): the task's index entries newest first, filtered in SQLite.
-    taskTrial: raw(
+    // The task's index entries (the trial, the task driver) or the primary key (the walk) newest
+    // first, filtered in SQLite by label set and time range.
+    taskFiltered: raw(
       `SELECT ${PLAIN} FROM activity_log INDEXED BY activity_log_by_task
         WHERE task_id = ? AND id < ? AND id >= ? AND ${MemberFunction.SQL_NAME}(series_id)
           AND timestamp >= ? AND timestamp < ?
+        ORDER BY id DESC LIMIT ?`,
+    ),
+    walkFiltered: raw(
+      `SELECT ${PLAIN} FROM activity_log
+        WHERE id < ? AND id >= ? AND ${MemberFunction.SQL_NAME}(series_id) AND timestamp >= ? AND timestamp < ?
         ORDER BY id DESC LIMIT ?`,
     ),
     taskCount: pluck(
