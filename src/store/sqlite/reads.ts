@@ -1,4 +1,4 @@
-import type { Database, Statement } from 'better-sqlite3';
+import type { Database } from 'better-sqlite3';
 import { asciiLower, type Filter, hasTimeRange, isEmptyFilter } from '../../domain/filter.js';
 import { HOUR } from '../cells.js';
 import { choosePlan, type Driver, MIN_TRIGRAM_CHARS } from '../plan.js';
@@ -273,24 +273,33 @@ export class SqliteReads {
       return accept(candidate) !== false && accepted < need;
     };
     if (!withText && (driver === 'task' || (driver === 'walk' && filter.task_id === undefined))) {
-      // SQLite checks the label set and time itself (actlog_member) and hands over matches only.
-      const member = selection.all ? null : this.memberOf(selection);
-      const { since = -TIMESTAMP_BOUND, until = TIMESTAMP_BOUND } = filter;
-      const limit = Number.isFinite(need) ? need : -1;
-      const rows = this.member.during(member, Number.POSITIVE_INFINITY, () =>
+      // SQLite checks the label set and time itself (actlog_member) and hands over matches only,
+      // still chunk by chunk: a delete step or statistics may visit millions of them.
+      const { member, params } = this.inSql(filter, selection);
+      const [statement, first] =
         driver === 'task'
-          ? this.statements.taskFiltered.all(filter.task_id, hi, lo, since, until, limit)
-          : this.statements.walkFiltered.all(hi, lo, since, until, limit),
-      ) as Candidate[];
-      for (const row of rows) if (!offer(row)) return;
+          ? [this.statements.taskFiltered, [filter.task_id, ...params]]
+          : [this.statements.walkFiltered, params];
+      this.walk(
+        (upper, chunk) =>
+          this.member.during(member, Number.POSITIVE_INFINITY, () =>
+            statement.all(...first, upper, lo, chunk),
+          ) as Candidate[],
+        hi,
+        offer,
+      );
       return;
     }
     switch (driver) {
       case 'walk':
-        this.walk(this.statements.walk(withText), [], lo, hi, offer);
+        this.walk((upper, chunk) => this.statements.walk(withText).all(upper, lo, chunk) as Candidate[], hi, offer);
         break;
       case 'task':
-        this.walk(this.statements.task(withText), [filter.task_id], lo, hi, offer);
+        this.walk(
+          (upper, chunk) => this.statements.taskWithText.all(filter.task_id, upper, lo, chunk) as Candidate[],
+          hi,
+          offer,
+        );
         break;
       case 'text':
         this.text(filter.q as string, lo, hi, offer);
@@ -324,27 +333,30 @@ export class SqliteReads {
     const budget = Math.max(TASK_TRIAL_ROWS, need * 4);
     // One statement: SQLite reads the task's index entries newest first and keeps those of the
     // selection's label sets within the time range, up to the page; past the budget, it stops.
-    const member = selection.all ? null : this.memberOf(selection);
-    const { since = -TIMESTAMP_BOUND, until = TIMESTAMP_BOUND } = filter;
+    const { member, params } = this.inSql(filter, selection);
     return this.member.during(
       member,
       budget,
-      () => this.statements.taskFiltered.all(filter.task_id, hi, lo, since, until, need) as Candidate[],
+      () => this.statements.taskFiltered.all(filter.task_id, ...params, hi, lo, need) as Candidate[],
     );
   }
 
-  /** Reads candidates newest first with `statement(...params, hi, lo, chunk)`, chunk by chunk. */
+  /** What the filtered statements check in SQL: the selection's label sets, and the time range (since, until). */
+  private inSql(filter: Filter, selection: SeriesSelection): { member: Uint8Array | null; params: number[] } {
+    const { since = -TIMESTAMP_BOUND, until = TIMESTAMP_BOUND } = filter;
+    return { member: selection.all ? null : this.memberOf(selection), params: [since, until] };
+  }
+
+  /** Reads candidates newest first below `hi` with `read(upper, chunk)`, chunk by chunk, until `offer` says stop. */
   private walk(
-    statement: Statement,
-    params: unknown[],
-    lo: number,
+    read: (upper: number, chunk: number) => Candidate[],
     hi: number,
     offer: (c: Candidate) => boolean,
   ): void {
     let upper = hi;
     let chunk = FIRST_CHUNK;
     for (;;) {
-      const rows = statement.all(...params, upper, lo, chunk) as Candidate[];
+      const rows = read(upper, chunk);
       for (const row of rows) if (!offer(row)) return;
       if (rows.length < chunk) return;
       upper = (rows[rows.length - 1] as Candidate)[ID] as number;
@@ -360,7 +372,10 @@ export class SqliteReads {
       stopped = !offer(c);
       return !stopped;
     };
-    if (hi > indexed + 1) this.walk(this.statements.walk(true), [], Math.max(lo, indexed + 1), hi, guarded);
+    const above = Math.max(lo, indexed + 1);
+    if (hi > indexed + 1) {
+      this.walk((upper, chunk) => this.statements.walk(true).all(upper, above, chunk) as Candidate[], hi, guarded);
+    }
     if (stopped || lo > indexed) return;
     const match = trigramQuery(q);
     let upper = Math.min(hi, indexed + 1);
@@ -534,10 +549,6 @@ function prepare(db: Database) {
   const raw = (sql: string) => db.prepare(sql).raw();
   const pluck = (sql: string) => db.prepare(sql).pluck();
   const walk = [raw(wherePk(PLAIN, '')), raw(wherePk(WITH_TEXT, ''))] as const;
-  const task = [
-    raw(wherePk(PLAIN, 'task_id = ? AND', 'INDEXED BY activity_log_by_task')),
-    raw(wherePk(WITH_TEXT, 'task_id = ? AND', 'INDEXED BY activity_log_by_task')),
-  ] as const;
   const byIds = (columns: string) =>
     raw(`SELECT ${columns} FROM activity_log WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id DESC`);
   const candidates = [byIds(PLAIN), byIds(WITH_TEXT)] as const;
@@ -558,7 +569,8 @@ function prepare(db: Database) {
       `SELECT ${ROW_SELECT} FROM activity_log WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`,
     ),
     walk: (withText: boolean) => walk[withText ? 1 : 0],
-    task: (withText: boolean) => task[withText ? 1 : 0],
+    // With q the task driver checks the text in JavaScript (without, taskFiltered).
+    taskWithText: raw(wherePk(WITH_TEXT, 'task_id = ? AND', 'INDEXED BY activity_log_by_task')),
     candidatesById: (withText: boolean) => candidates[withText ? 1 : 0],
     byIds: byIds(ROW_SELECT),
     newestOf: pluck(
@@ -566,15 +578,16 @@ function prepare(db: Database) {
     ),
     // The task's index entries (the trial, the task driver) or the primary key (the walk) newest
     // first, filtered in SQLite by label set and time range.
+    // Parameters: (task,) since, until, then as every walk: upper, lo, limit.
     taskFiltered: raw(
       `SELECT ${PLAIN} FROM activity_log INDEXED BY activity_log_by_task
-        WHERE task_id = ? AND id < ? AND id >= ? AND ${MemberFunction.SQL_NAME}(series_id)
-          AND timestamp >= ? AND timestamp < ?
+        WHERE task_id = ? AND ${MemberFunction.SQL_NAME}(series_id) AND timestamp >= ? AND timestamp < ?
+          AND id < ? AND id >= ?
         ORDER BY id DESC LIMIT ?`,
     ),
     walkFiltered: raw(
       `SELECT ${PLAIN} FROM activity_log
-        WHERE id < ? AND id >= ? AND ${MemberFunction.SQL_NAME}(series_id) AND timestamp >= ? AND timestamp < ?
+        WHERE ${MemberFunction.SQL_NAME}(series_id) AND timestamp >= ? AND timestamp < ? AND id < ? AND id >= ?
         ORDER BY id DESC LIMIT ?`,
     ),
     taskCount: pluck(
