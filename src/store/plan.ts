@@ -1,4 +1,5 @@
 import type { Filter } from '../domain/filter.js';
+import { RING_SIZE } from './rollup.js';
 
 /**
  * How a page is read (docs/decisions.md, "Pages: a planner with exact statistics"): one driver
@@ -25,12 +26,25 @@ export interface PlanInput {
   timeMatches?: number;
   /** Total number of records. */
   total: number;
+  /**
+   * Candidates the text index is estimated to yield for `q` over all records, where the store
+   * estimates them (SQLite: src/store/sqlite/trigram-query.ts).
+   */
+  textMatches?: number;
 }
 
-/** A merge step that needs an index read costs about this many rows of a walk. */
+/*
+ * Costs are in rows handed to JavaScript and checked there (~1 µs each at 10M records, measured
+ * in docs/decisions.md, "Walk or merge: costs measured").
+ */
+/** A merge step that needs an index read (a label set whose ring of newest ids ran out). */
 const SEEK_COST = 8;
-/** Below this many label matches, checking `q` on each is cheaper than the text index's candidates. */
-const TEXT_INDEX_ABOVE = 20_000;
+/** A label set the merge starts from: its heap entry and ring. */
+const MERGE_SET_COST = 1;
+/** A row a walk without `q` or `task_id` reads and SQLite checks itself (actlog_member), handing over matches only. */
+const SQL_ROW_COST = 0.35;
+/** Candidates assumed for `q` where the store has no estimate (PostgreSQL, whose own planner then picks the index). */
+const TEXT_MATCHES_UNKNOWN = 20_000;
 /** Trigram search needs three characters. */
 export const MIN_TRIGRAM_CHARS = 3;
 
@@ -43,20 +57,32 @@ export function choosePlan(input: PlanInput): Driver {
   const taskShare = input.taskMatches === undefined ? 1 : Math.min(1, input.taskMatches / Math.max(total, 1));
   const costs: [Driver, number][] = [];
   const beyondLabels = Math.max(timeShare * taskShare, 1e-9);
-  costs.push(['walk', need / Math.max(labelShare * beyondLabels, 1e-12)]);
-  if (input.labelled) costs.push(['merge', need / beyondLabels + Math.min(labelSets, need / beyondLabels) * SEEK_COST]);
+  const walked = need / Math.max(labelShare * beyondLabels, 1e-12);
+  // Without `q` or `task_id` SQLite checks each row and hands over the matches only.
+  const inSql = filter.q === undefined && filter.task_id === undefined;
+  costs.push(['walk', inSql ? walked * SQL_ROW_COST + need : walked]);
+  if (input.labelled) {
+    const merged = need / beyondLabels;
+    const seeks = Math.min(labelSets, merged / RING_SIZE);
+    costs.push(['merge', merged + labelSets * MERGE_SET_COST + seeks * SEEK_COST]);
+  }
   if (input.taskMatches !== undefined) {
     costs.push(['task', Math.min(input.taskMatches, need / Math.max(labelShare * timeShare, 1e-12))]);
   }
   if (filter.q !== undefined && [...filter.q].length >= MIN_TRIGRAM_CHARS) {
-    // How many matches of `q` there are is unknown until read: a rare needle would make any other
-    // driver read everything it yields. Use the text index unless labels or task already narrow
-    // the candidates to a few thousand.
+    const textMatches = input.textMatches ?? TEXT_MATCHES_UNKNOWN;
+    // Every driver checks `q` on each candidate, a row read either way. The text index yields
+    // its candidates until the page has the rest of the conditions' matches. The label set or
+    // task drivers read their records until the page has matches of `q`: how many is unknown,
+    // because the share of `q` is estimated from its rarest trigram, which a rare phrase of
+    // common trigrams makes far too large. So they are taken only where their worst case, all
+    // of their records, costs no more than the text index's candidates.
+    const text = Math.min(textMatches, need / Math.max(labelShare * timeShare * taskShare, 1e-12));
     const narrowed = Math.min(
       input.labelled ? labelMatches : Number.POSITIVE_INFINITY,
       input.taskMatches ?? Number.POSITIVE_INFINITY,
     );
-    if (narrowed > TEXT_INDEX_ABOVE) return 'text';
+    if (narrowed > text) return 'text';
     return input.taskMatches !== undefined && input.taskMatches <= labelMatches ? 'task' : 'merge';
   }
   return costs.reduce((best, next) => (next[1] < best[1] ? next : best))[0];

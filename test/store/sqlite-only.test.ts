@@ -3,12 +3,18 @@ import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { type GroupKey, groupObjects } from '../../src/domain/stats.js';
+import { parseTimeZone } from '../../src/domain/time-zone.js';
 import { Checkpointer } from '../../src/store/sqlite/checkpointer.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { selectRecords } from '../helpers/oracle.js';
+import { TrigramQuery } from '../../src/store/sqlite/trigram-query.js';
+import { expectedStats, selectRecords } from '../helpers/oracle.js';
 import { aRecord, mixedRecords } from '../helpers/records.js';
 import { tempDir } from '../helpers/temp.js';
 import { addAll } from './contract.js';
+
+/** The one table a TrigramQuery samples, for an empty sample. */
+const SCHEMA_FOR_SAMPLE = 'CREATE TABLE activity_log (id INTEGER PRIMARY KEY, action_detail TEXT, error TEXT)';
 
 const watermarks = (file: string) => {
   const db = new Database(file, { readonly: true });
@@ -199,6 +205,126 @@ describe('SQLite store specifics', () => {
     } finally {
       dir.remove();
     }
+  });
+
+  it('asks the text index for the rare trigrams of a needle only, and still answers exactly', async () => {
+    await withStore('trigrams.db', async (store, file) => {
+      const details = (i: number) =>
+        i % 211 === 0
+          ? `Watched video, CAPTCHA shown ${i}`
+          : i % 401 === 0
+            ? // Every trigram of "captcha" but not the word: candidates the check must refuse.
+              `Watched cap apt ptc tch cha ${i}`
+            : `Watched video for ${i % 60} seconds, chat open`;
+      store.importBatch(
+        Array.from({ length: 2_000 }, (_, i) =>
+          aRecord({
+            action_detail: details(i),
+            status: i % 3 === 0 ? 'failed' : 'success',
+            timestamp: 1_707_725_000 + i,
+          }),
+        ),
+      );
+      store.catchUp();
+      const all = await store.list({}, { limit: 5_000, offset: 0 });
+      const highest = Math.max(...all.map((r) => r.id));
+      const db = new Database(file, { readonly: true });
+      try {
+        const trigrams = new TrigramQuery(db);
+        const rare = trigrams.plan('captcha', highest);
+        // "tch" and "cha" are in every record: left out. The other three are in under 1 % of them.
+        assert.equal(rare.match, '"cap" AND "apt" AND "ptc"');
+        assert.ok(rare.share > 0 && rare.share < 0.05, String(rare.share));
+        // All trigrams common: the rarest one alone.
+        assert.equal(trigrams.plan('watched', highest).match.split(' AND ').length, 1);
+        const empty = new TrigramQuery(new Database(':memory:').exec(SCHEMA_FOR_SAMPLE));
+        assert.deepEqual(empty.plan('captcha', 0), {
+          match: '"cap" AND "apt" AND "ptc" AND "tch" AND "cha"',
+          share: 1,
+        });
+      } finally {
+        db.close();
+      }
+      for (const filter of [{ q: 'captcha' }, { q: 'CAPTCHA', status: 'failed' as const }, { q: 'watched video f' }]) {
+        const want = selectRecords(all, filter);
+        assert.ok(want.length > 0, JSON.stringify(filter));
+        assert.deepEqual(await store.list(filter, { limit: 5_000, offset: 0 }), want, JSON.stringify(filter));
+        assert.equal(await store.count(filter), want.length, JSON.stringify(filter));
+      }
+    });
+  });
+
+  it('hands a walk whose matches are all old over to the merge, and still answers exactly', async () => {
+    await withStore('walk-trial.db', async (store) => {
+      // Half the records fail, across 600 label sets, and all of them are older than the other
+      // half: the planner expects a failure every other row and walks, but finds none among the
+      // newest 5,000 rows, so past its budget the merge must answer from where the walk stopped.
+      store.importBatch(
+        Array.from({ length: 10_000 }, (_, i) =>
+          i < 5_000
+            ? aRecord({ serial: `dev${i % 600}`, status: 'failed', timestamp: 1_707_725_000 + i })
+            : aRecord({ serial: 'steady', status: 'success', timestamp: 1_707_725_000 + i }),
+        ),
+      );
+      store.catchUp();
+      const all = await store.list({}, { limit: 20_000, offset: 0 });
+      for (const [filter, page] of [
+        [{ status: 'failed' }, { limit: 100, offset: 0 }],
+        [{ status: 'failed' }, { limit: 100, offset: 250 }],
+        [
+          { status: 'failed', since: 1_707_725_000 + 1_000, until: 1_707_725_000 + 4_000 },
+          { limit: 100, offset: 0 },
+        ],
+        [{ status: 'failed' }, { limit: 100, offset: 0, beforeId: (all[7_000] as { id: number }).id }],
+      ] as const) {
+        const want = selectRecords(all, filter);
+        const from = 'beforeId' in page ? want.filter((r) => r.id < page.beforeId) : want;
+        assert.deepEqual(
+          await store.list(filter, page),
+          from.slice(page.offset, page.offset + page.limit),
+          JSON.stringify([filter, page]),
+        );
+      }
+    });
+  });
+
+  it('counts the cut hours of a time range exactly when the filter selects over a thousand label sets', async () => {
+    await withStore('cut-hours.db', async (store) => {
+      // 1,500 devices, two platforms and two outcomes over three hours: a platform selects more
+      // label sets than SQLite is given as a list, so its cut hours are counted with actlog_member.
+      const start = 1_707_724_800;
+      store.importBatch(
+        Array.from({ length: 6_000 }, (_, i) =>
+          aRecord({
+            serial: `dev${i % 1_500}`,
+            platform: i % 7 < 4 ? 'tiktok' : 'instagram',
+            status: i % 5 === 0 ? 'failed' : 'success',
+            timestamp: start + Math.floor((i * 10_800) / 6_000),
+          }),
+        ),
+      );
+      store.catchUp();
+      const all = await store.list({}, { limit: 10_000, offset: 0 });
+      const range = { since: start + 1_234, until: start + 9_876 };
+      const utc = parseTimeZone('UTC');
+      for (const filter of [
+        { platform: 'tiktok', ...range },
+        { platform: 'tiktok', status: 'success' as const, ...range },
+        { status: 'failed' as const, since: start + 100 },
+      ]) {
+        const want = selectRecords(all, filter).length;
+        assert.ok(want > 0 && want < all.length, JSON.stringify(filter));
+        assert.equal(await store.count(filter), want, JSON.stringify(filter));
+        for (const groupBy of [['serial'], ['hour', 'status']] as GroupKey[][]) {
+          const result = await store.stats(filter, { groupBy, zone: utc, limit: 10_000 });
+          assert.deepEqual(
+            { total: result.total, truncated: result.truncated, groups: groupObjects(result, groupBy) },
+            expectedStats(all, filter, groupBy, utc, 10_000),
+            JSON.stringify([filter, groupBy]),
+          );
+        }
+      }
+    });
   });
 
   it('counts records loaded in bulk like records added one by one', async () => {

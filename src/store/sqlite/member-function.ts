@@ -26,6 +26,11 @@ export class MemberFunction {
     });
   }
 
+  /** The rows the last statement read (its calls), up to where it stopped. */
+  get rowsRead(): number {
+    return this.calls;
+  }
+
   /**
    * Runs `read` with `member` (null: every label set) as the selection `actlog_member` answers
    * for; undefined when the statement had to read more than `budget` rows.

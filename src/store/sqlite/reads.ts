@@ -1,13 +1,14 @@
 import type { Database } from 'better-sqlite3';
 import { asciiLower, type Filter, hasTimeRange, isEmptyFilter } from '../../domain/filter.js';
 import { HOUR } from '../cells.js';
-import { choosePlan, type Driver, MIN_TRIGRAM_CHARS } from '../plan.js';
+import { choosePlan, type Driver } from '../plan.js';
 import { ALL, type RecentIds, RING_SIZE, type Rollup } from '../rollup.js';
 import type { SeriesRegistry, SeriesSelection } from '../series.js';
 import { type RecordRow, ROW_SELECT } from '../sql/records.js';
 import type { TaskTotals } from '../task-totals.js';
 import { MemberFunction } from './member-function.js';
 import { LATEST_IN_OF_SQL, LATEST_IN_SQL } from './schema.js';
+import { TrigramQuery } from './trigram-query.js';
 
 /** A candidate as the drivers read it: id, label set, timestamp, task, and (for `q`) the text fields. */
 type Candidate = readonly unknown[];
@@ -23,6 +24,12 @@ const WITH_TEXT = `${PLAIN}, action_detail, error`;
 /** Rows a walk reads per statement at first; doubled up to the maximum while nothing matches. */
 const FIRST_CHUNK = 128;
 const MAX_CHUNK = 4096;
+/**
+ * A walk over a label selection reads at most this many times the rows its share of all records
+ * predicts (and at least WALK_TRIAL_ROWS) before the merge takes over.
+ */
+const WALK_TRIAL_FACTOR = 4;
+const WALK_TRIAL_ROWS = 4_096;
 /** A task filter is counted up to this many records to estimate its selectivity. */
 const TASK_COUNT_CAP = 5_000;
 /**
@@ -44,6 +51,7 @@ const TIMESTAMP_BOUND = 2 ** 53;
 export class SqliteReads {
   private readonly statements: ReturnType<typeof prepare>;
   private readonly member: MemberFunction;
+  private readonly trigrams: TrigramQuery;
 
   constructor(
     db: Database,
@@ -54,6 +62,7 @@ export class SqliteReads {
     private readonly textIndexedThrough: () => number,
   ) {
     this.member = new MemberFunction(db);
+    this.trigrams = new TrigramQuery(db);
     this.statements = prepare(db);
   }
 
@@ -155,9 +164,23 @@ export class SqliteReads {
       if (count > 0) visit(selection.all ? ALL : (selection.ids[0] as number), count, latest ?? -1);
       return;
     }
+    // Many label sets: SQLite checks each record's label set itself (actlog_member), rather than
+    // grouping every record of the range and handing each group over to be checked here.
     const member = this.memberOf(selection);
-    const rows = this.statements.totalsBetween.all(from, to) as [number, number, number][];
-    for (const [series, count, latest] of rows) if (!member || member[series]) visit(series, count, latest);
+    if (!perSeries && !selection.all) {
+      const [count, latest] = this.member.during(member, Number.POSITIVE_INFINITY, () =>
+        this.statements.countBetweenMember.get(from, to),
+      ) as [number, number | null];
+      if (count > 0) visit(selection.ids[0] as number, count, latest ?? -1);
+      return;
+    }
+    const statement = member === null ? this.statements.totalsBetweenAll : this.statements.totalsBetween;
+    const rows = this.member.during(member, Number.POSITIVE_INFINITY, () => statement.all(from, to)) as [
+      number,
+      number,
+      number,
+    ][];
+    for (const [series, count, latest] of rows) visit(series, count, latest);
   }
 
   /**
@@ -252,6 +275,8 @@ export class SqliteReads {
     const labelMatches = selection.all ? total : labelSets.reduce((sum, id) => sum + this.rollup.count(id), 0);
     const taskMatches =
       filter.task_id === undefined ? undefined : (this.statements.taskCount.get(filter.task_id, hi, lo) as number);
+    const indexed = this.textIndexedThrough();
+    const text = filter.q === undefined ? undefined : this.trigrams.plan(filter.q, indexed);
     const driver: Driver = choosePlan({
       filter,
       need,
@@ -262,6 +287,7 @@ export class SqliteReads {
       total,
       ...(taskMatches === undefined ? {} : { taskMatches: taskMatches >= TASK_COUNT_CAP ? total : taskMatches }),
       ...(timeMatches === undefined ? {} : { timeMatches }),
+      ...(text === undefined ? {} : { textMatches: text.share * total }),
     });
     if (driver === 'none') return;
     const withText = filter.q !== undefined;
@@ -280,14 +306,26 @@ export class SqliteReads {
         driver === 'task'
           ? [this.statements.taskFiltered, [filter.task_id, ...params]]
           : [this.statements.walkFiltered, params];
-      this.walk(
-        (upper, chunk) =>
-          this.member.during(member, Number.POSITIVE_INFINITY, () =>
-            statement.all(...first, upper, lo, chunk),
-          ) as Candidate[],
+      // A walk over some label sets bets that their matches are as dense among the newest records
+      // as among all of them. Past a few times the rows that bet expects (a device that stopped
+      // long ago), the merge takes over below the last row the walk read.
+      const budget =
+        driver === 'walk' && !selection.all && Number.isFinite(need)
+          ? Math.max(WALK_TRIAL_ROWS, (WALK_TRIAL_FACTOR * need * Math.min(total, hi - lo)) / labelMatches)
+          : Number.POSITIVE_INFINITY;
+      let left = budget;
+      const stoppedAt = this.walk(
+        (upper, chunk) => {
+          const rows = this.member.during(member, left, () => statement.all(...first, upper, lo, chunk)) as
+            | Candidate[]
+            | undefined;
+          left -= this.member.rowsRead;
+          return rows;
+        },
         hi,
         offer,
       );
+      if (stoppedAt !== undefined) this.merge(labelSets, lo, stoppedAt, hasTimeRange(filter), false, offer);
       return;
     }
     switch (driver) {
@@ -302,7 +340,7 @@ export class SqliteReads {
         );
         break;
       case 'text':
-        this.text(filter.q as string, lo, hi, offer);
+        this.text((text as { match: string }).match, indexed, lo, hi, offer);
         break;
       case 'merge':
         this.merge(
@@ -347,26 +385,30 @@ export class SqliteReads {
     return { member: selection.all ? null : this.memberOf(selection), params: [since, until] };
   }
 
-  /** Reads candidates newest first below `hi` with `read(upper, chunk)`, chunk by chunk, until `offer` says stop. */
+  /**
+   * Reads candidates newest first below `hi` with `read(upper, chunk)`, chunk by chunk, until
+   * `offer` says stop. A read that gives up (undefined) ends the walk: the result is then the
+   * id below which nothing was offered yet; otherwise undefined.
+   */
   private walk(
-    read: (upper: number, chunk: number) => Candidate[],
+    read: (upper: number, chunk: number) => Candidate[] | undefined,
     hi: number,
     offer: (c: Candidate) => boolean,
-  ): void {
+  ): number | undefined {
     let upper = hi;
     let chunk = FIRST_CHUNK;
     for (;;) {
       const rows = read(upper, chunk);
-      for (const row of rows) if (!offer(row)) return;
-      if (rows.length < chunk) return;
+      if (rows === undefined) return upper;
+      for (const row of rows) if (!offer(row)) return undefined;
+      if (rows.length < chunk) return undefined;
       upper = (rows[rows.length - 1] as Candidate)[ID] as number;
       chunk = Math.min(chunk * 2, MAX_CHUNK);
     }
   }
 
-  /** Text search: records above the text watermark are walked; below it, trigram candidates. */
-  private text(q: string, lo: number, hi: number, offer: (c: Candidate) => boolean): void {
-    const indexed = this.textIndexedThrough();
+  /** Text search: records above the text watermark (`indexed`) are walked; below it, the candidates of `match`. */
+  private text(match: string, indexed: number, lo: number, hi: number, offer: (c: Candidate) => boolean): void {
     let stopped = false;
     const guarded = (c: Candidate) => {
       stopped = !offer(c);
@@ -377,7 +419,6 @@ export class SqliteReads {
       this.walk((upper, chunk) => this.statements.walk(true).all(upper, above, chunk) as Candidate[], hi, guarded);
     }
     if (stopped || lo > indexed) return;
-    const match = trigramQuery(q);
     let upper = Math.min(hi, indexed + 1);
     let chunk = FIRST_CHUNK;
     for (;;) {
@@ -533,18 +574,6 @@ function candidateCheck(filter: Filter, member: Uint8Array | null, driver: Drive
       (c[ERROR] !== null && asciiLower(c[ERROR] as string).includes(needle)));
 }
 
-/**
- * FTS5 with detail=none has no positions: a query is the AND of the needle's trigrams, a
- * superset of the matches, which the candidate check narrows exactly. Trigrams are matched
- * case-insensitively by the index (Unicode folding, broader than the ASCII rule, so nothing is missed).
- */
-function trigramQuery(q: string): string {
-  const chars = [...q];
-  const grams = new Set<string>();
-  for (let i = 0; i + MIN_TRIGRAM_CHARS <= chars.length; i++) grams.add(chars.slice(i, i + MIN_TRIGRAM_CHARS).join(''));
-  return [...grams].map((gram) => `"${gram.replaceAll('"', '""')}"`).join(' AND ');
-}
-
 function prepare(db: Database) {
   const raw = (sql: string) => db.prepare(sql).raw();
   const pluck = (sql: string) => db.prepare(sql).pluck();
@@ -611,9 +640,17 @@ function prepare(db: Database) {
       `SELECT count(*), max(timestamp) FROM activity_log INDEXED BY activity_log_by_time
          WHERE timestamp >= ? AND timestamp < ? AND series_id IN (SELECT value FROM json_each(?))`,
     ),
-    totalsBetween: raw(
+    countBetweenMember: raw(
+      `SELECT count(*), max(timestamp) FROM activity_log INDEXED BY activity_log_by_time
+         WHERE timestamp >= ? AND timestamp < ? AND ${MemberFunction.SQL_NAME}(series_id)`,
+    ),
+    totalsBetweenAll: raw(
       `SELECT series_id, count(*), max(timestamp) FROM activity_log INDEXED BY activity_log_by_time
          WHERE timestamp >= ? AND timestamp < ? GROUP BY series_id`,
+    ),
+    totalsBetween: raw(
+      `SELECT series_id, count(*), max(timestamp) FROM activity_log INDEXED BY activity_log_by_time
+         WHERE timestamp >= ? AND timestamp < ? AND ${MemberFunction.SQL_NAME}(series_id) GROUP BY series_id`,
     ),
     highest: pluck("SELECT seq FROM sqlite_sequence WHERE name = 'activity_log'"),
     latestIn: pluck(LATEST_IN_SQL),
