@@ -69,10 +69,11 @@ export class ValueRollup {
   /** The label sets holding one of the values (ascending), for the records behind them. */
   seriesOf(selection: SeriesSelection): SeriesSelection {
     if (selection.all) return selection;
-    const ids = selection.ids.flatMap((value) => [
-      ...(this.registry.values(this.field).get(this.values[value] as string) ?? []),
-    ]);
-    return { all: false, ids: ids.sort((a, b) => a - b) };
+    const postings = this.registry.values(this.field);
+    const lists = selection.ids.map((value) => postings.get(this.values[value] as string) ?? []);
+    // A posting list is ascending already (SeriesRegistry keeps it so), and the common case is one value.
+    if (lists.length === 1) return { all: false, ids: lists[0] as readonly number[] };
+    return { all: false, ids: Array.from(Int32Array.from(lists.flat()).sort()) };
   }
 
   /** The value a label set holds. */
