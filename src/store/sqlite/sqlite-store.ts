@@ -132,21 +132,17 @@ export class SqliteStore extends BatchedWrites implements Store {
   private load(): void {
     const labels = this.db.prepare(`SELECT id, ${LABEL_FIELDS.join(', ')} FROM series`).raw();
     for (const [id, ...values] of labels.iterate() as Iterable<[number, ...string[]]>) this.registry.add(id, values);
-    let current = -1;
-    let chunks: Uint8Array[] = [];
-    const install = () => {
-      if (current >= 0) this.rollup.load(current, CellList.fromPeriods(chunks));
-    };
-    const cells = this.db.prepare('SELECT series_id, cells FROM rollup_cells ORDER BY series_id, period').raw();
+    // One row per label set, its periods joined by SQLite in order: a row costs more to hand
+    // over than its bytes (~190,000 periods of ~21,000 label sets at 10M records).
+    const cells = this.db
+      .prepare(
+        `SELECT series_id, CAST(group_concat(cells, '' ORDER BY period) AS BLOB)
+           FROM rollup_cells GROUP BY series_id ORDER BY series_id`,
+      )
+      .raw();
     for (const [series, blob] of cells.iterate() as Iterable<[number, Buffer]>) {
-      if (series !== current) {
-        install();
-        current = series;
-        chunks = [];
-      }
-      chunks.push(blob);
+      this.rollup.load(series, CellList.fromPeriods([blob]));
     }
-    install();
     const zones = this.db.prepare('SELECT block, min_ts, max_ts FROM zone_map').raw();
     for (const [block, min, max] of zones.iterate() as Iterable<[number, number, number]>) {
       this.rollup.zones.loadBlock(block, min, max);
