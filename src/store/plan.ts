@@ -34,15 +34,15 @@ export interface PlanInput {
 }
 
 /*
- * Costs are in rows handed to JavaScript and checked there (~1 µs each at 10M records, measured
- * in docs/decisions.md, "Walk or merge: costs measured").
+ * Costs are in rows handed to JavaScript and checked there (~1 µs each at 10M records), as
+ * measured through HTTP in docs/decisions.md, "Walk or merge: costs measured".
  */
 /** A merge step that needs an index read (a label set whose ring of newest ids ran out). */
 const SEEK_COST = 8;
-/** A label set the merge starts from: its heap entry and ring. */
-const MERGE_SET_COST = 1;
+/** A label set the merge starts from: its cursor in the heap, from its ring. */
+const MERGE_SET_COST = 0.15;
 /** A row a walk without `q` or `task_id` reads and SQLite checks itself (actlog_member), handing over matches only. */
-const SQL_ROW_COST = 0.35;
+const SQL_ROW_COST = 0.6;
 /** Candidates assumed for `q` where the store has no estimate (PostgreSQL, whose own planner then picks the index). */
 const TEXT_MATCHES_UNKNOWN = 20_000;
 /** Trigram search needs three characters. */

@@ -436,7 +436,8 @@ export class SqliteReads {
   /**
    * A heap over the label sets, each walking its (series_id, id) range newest first. Heads
    * come from the rings where known; an index read is made only for a label set whose next id
-   * is unknown and could be the largest.
+   * is unknown and could be the largest. A merge over thousands of label sets starts with one
+   * object each and one heapify, not a push each (its start is most of its cost).
    */
   private merge(
     labelSets: readonly number[],
@@ -446,15 +447,21 @@ export class SqliteReads {
     withText: boolean,
     offer: (c: Candidate) => boolean,
   ): void {
-    const heap = new MaxHeap();
+    const cursors: MergeCursor[] = [];
     for (const series of labelSets) {
       const ring = this.recent.get(series);
       const complete = ring !== undefined && ring.length >= this.rollup.count(series);
-      const below = ring ? ring.filter((id) => id < hi) : [];
-      if (below.length > 0) heap.push(below[0] as number, true, { series, buffer: below, more: !complete, fetches: 0 });
-      // Unknown (or all above the window): its newest id below the window's top is not known yet.
-      else if (!complete) heap.push(hi - 1, false, { series, buffer: [], more: true, fetches: 0 });
+      // The ring's ids below the window's top (it is descending: skip those above).
+      let at = 0;
+      if (ring) while (at < ring.length && (ring[at] as number) >= hi) at++;
+      if (ring && at < ring.length) {
+        cursors.push({ series, buffer: ring, at, more: !complete, fetches: 0, head: ring[at] as number, exact: true });
+      } else if (!complete) {
+        // Unknown (or all above the window): its newest id below the window's top is not known yet.
+        cursors.push({ series, buffer: EMPTY, at: 0, more: true, fetches: 0, head: hi - 1, exact: false });
+      }
     }
+    const heap = new MaxHeap(cursors);
     const pending: Candidate[] = [];
     const flush = (): boolean => {
       const batch = pending.splice(0);
@@ -464,20 +471,22 @@ export class SqliteReads {
       for (const row of rows) if (!offer(row)) return false;
       return true;
     };
-    for (let top = heap.pop(); top && top.head >= lo; top = heap.pop()) {
-      const cursor = top.cursor;
+    for (let top = heap.peek(); top && top.head >= lo; top = heap.peek()) {
       if (!top.exact) {
         // The only index read: this label set's next ids, in a growing batch.
-        const want = RING_SIZE * 2 ** Math.min(++cursor.fetches, 8);
-        cursor.buffer = this.statements.newestOf.all(cursor.series, top.head + 1, want) as number[];
-        cursor.more = cursor.buffer.length === want;
-        if (cursor.buffer.length > 0) heap.push(cursor.buffer[0] as number, true, cursor);
+        const want = RING_SIZE * 2 ** Math.min(++top.fetches, 8);
+        top.buffer = this.statements.newestOf.all(top.series, top.head + 1, want) as number[];
+        top.at = 0;
+        top.more = top.buffer.length === want;
+        if (top.buffer.length > 0) heap.replaceTop(top.buffer[0] as number, true);
+        else heap.pop();
         continue;
       }
-      pending.push([top.head, cursor.series]);
-      cursor.buffer.shift();
-      if (cursor.buffer.length > 0) heap.push(cursor.buffer[0] as number, true, cursor);
-      else if (cursor.more) heap.push(top.head - 1, false, cursor);
+      pending.push([top.head, top.series]);
+      top.at++;
+      if (top.at < top.buffer.length) heap.replaceTop(top.buffer[top.at] as number, true);
+      else if (top.more) heap.replaceTop(top.head - 1, false);
+      else heap.pop();
       // Without further conditions every merged id is a match: hand it over at once.
       if ((!needsColumns || pending.length >= FIRST_CHUNK) && !flush()) return;
     }
@@ -505,59 +514,60 @@ export class SqliteReads {
   }
 }
 
+/** One label set in a merge, and its place in the heap. */
 interface MergeCursor {
   series: number;
-  /** The label set's next ids, descending, contiguous: nothing between them is unknown. */
-  buffer: number[];
+  /** The label set's next ids, descending, contiguous from `at` on: nothing between them is unknown. */
+  buffer: readonly number[];
+  at: number;
   /** Older ids than the buffer's may exist. */
   more: boolean;
   fetches: number;
-}
-interface HeapEntry {
+  /** Its next id, or with `exact` false an upper bound of it. */
   head: number;
   exact: boolean;
-  cursor: MergeCursor;
 }
+const EMPTY: readonly number[] = [];
 
-/** A binary max-heap on `head`; an inexact head (an upper bound) sorts before an exact one of the same value. */
+/** A binary max-heap of cursors on `head`; an inexact head (an upper bound) sorts before an exact one of the same value. */
 class MaxHeap {
-  private readonly items: HeapEntry[] = [];
-  get size(): number {
-    return this.items.length;
+  constructor(private readonly items: MergeCursor[]) {
+    for (let i = (items.length >> 1) - 1; i >= 0; i--) this.down(i);
   }
-  push(head: number, exact: boolean, cursor: MergeCursor): void {
-    const items = this.items;
-    items.push({ head, exact, cursor });
-    let i = items.length - 1;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!greater(items[i] as HeapEntry, items[parent] as HeapEntry)) break;
-      [items[i], items[parent]] = [items[parent] as HeapEntry, items[i] as HeapEntry];
-      i = parent;
+  peek(): MergeCursor | undefined {
+    return this.items[0];
+  }
+  /** The top cursor moves on to a new head. */
+  replaceTop(head: number, exact: boolean): void {
+    const top = this.items[0] as MergeCursor;
+    top.head = head;
+    top.exact = exact;
+    this.down(0);
+  }
+  /** The top cursor is done. */
+  pop(): void {
+    const last = this.items.pop() as MergeCursor;
+    if (this.items.length > 0) {
+      this.items[0] = last;
+      this.down(0);
     }
   }
-  pop(): HeapEntry | undefined {
+  private down(from: number): void {
     const items = this.items;
-    const top = items[0];
-    const last = items.pop();
-    if (items.length > 0 && last) {
-      items[0] = last;
-      let i = 0;
-      for (;;) {
-        const left = 2 * i + 1;
-        const right = left + 1;
-        let best = i;
-        if (left < items.length && greater(items[left] as HeapEntry, items[best] as HeapEntry)) best = left;
-        if (right < items.length && greater(items[right] as HeapEntry, items[best] as HeapEntry)) best = right;
-        if (best === i) break;
-        [items[i], items[best]] = [items[best] as HeapEntry, items[i] as HeapEntry];
-        i = best;
-      }
+    let i = from;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let best = i;
+      if (left < items.length && greater(items[left] as MergeCursor, items[best] as MergeCursor)) best = left;
+      if (right < items.length && greater(items[right] as MergeCursor, items[best] as MergeCursor)) best = right;
+      if (best === i) return;
+      [items[i], items[best]] = [items[best] as MergeCursor, items[i] as MergeCursor];
+      i = best;
     }
-    return top;
   }
 }
-const greater = (a: HeapEntry, b: HeapEntry) => a.head > b.head || (a.head === b.head && !a.exact && b.exact);
+const greater = (a: MergeCursor, b: MergeCursor) => a.head > b.head || (a.head === b.head && !a.exact && b.exact);
 
 /** The conditions a driver does not guarantee, checked on each candidate. */
 function candidateCheck(filter: Filter, member: Uint8Array | null, driver: Driver): (c: Candidate) => boolean {
