@@ -235,6 +235,8 @@ describe('SQLite store specifics', () => {
         // "tch" and "cha" are in every record: left out. The other three are in under 1 % of them.
         assert.equal(rare.match, '"cap" AND "apt" AND "ptc"');
         assert.ok(rare.share > 0 && rare.share < 0.05, String(rare.share));
+        // A trigram the sample lacks: asked for alone.
+        assert.equal(trigrams.plan('zqxcaptcha', highest).match, '"zqx"');
         // All trigrams common: the rarest one alone.
         assert.equal(trigrams.plan('watched', highest).match.split(' AND ').length, 1);
         const empty = new TrigramQuery(new Database(':memory:').exec(SCHEMA_FOR_SAMPLE));
