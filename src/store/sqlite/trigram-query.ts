@@ -1,5 +1,4 @@
 import type { Database, Statement } from 'better-sqlite3';
-import { MIN_TRIGRAM_CHARS } from '../plan.js';
 
 /** Newest records whose text the estimate is made from. */
 export const SAMPLE_RECORDS = 2_048;
@@ -12,23 +11,11 @@ export const COMMON_SHARE = 0.01;
 /** A trigram in at most this share of the sample is asked for alone. */
 export const ALONE_SHARE = 0.001;
 
-const SURROGATE = /[\uD800-\uDFFF]/;
-
 /** The distinct trigrams of a needle, as the FTS5 trigram tokenizer cuts it (by characters). */
-export function trigramsOf(q: string): string[] {
-  return [...collect(q, new Set())];
-}
-
-/** Adds the trigrams of `text` to `into`. */
-function collect(text: string, into: Set<string>): Set<string> {
-  if (!SURROGATE.test(text)) {
-    // One UTF-16 unit per character: slices are characters.
-    for (let i = 0; i + MIN_TRIGRAM_CHARS <= text.length; i++) into.add(text.slice(i, i + MIN_TRIGRAM_CHARS));
-    return into;
-  }
-  const chars = [...text];
-  for (let i = 0; i + MIN_TRIGRAM_CHARS <= chars.length; i++) into.add(chars.slice(i, i + MIN_TRIGRAM_CHARS).join(''));
-  return into;
+function trigramsOf(q: string): string[] {
+  const grams = new Set<string>();
+  eachTrigram(q, (_a, _b, _c, from, to) => grams.add(q.slice(from, to)));
+  return [...grams];
 }
 
 /**
@@ -70,25 +57,26 @@ export class TrigramQuery {
    */
   plan(q: string, newest: number): { match: string; share: number } {
     const grams = trigramsOf(q);
+    if (grams.length === 0) return { match: '', share: 1 };
     if (this.sampledAt === undefined || newest - this.sampledAt >= RESAMPLE_AFTER) this.take(newest);
     let kept = grams;
     let share = 1;
-    if (this.sampled > 0 && grams.length > 0) {
-      const shareOf = (gram: string) => {
-        let bucket = 0;
-        eachTrigram(gram, (b) => {
-          bucket = b;
-        });
-        return Math.max(this.counts[bucket] as number, 0.5) / this.sampled;
-      };
+    if (this.sampled > 0) {
+      const shares = new Map(
+        grams.map((gram) => {
+          let bucket = 0;
+          eachTrigram(gram, (a, b, c) => {
+            bucket = bucketOf(a, b, c);
+          });
+          return [gram, Math.max(this.counts[bucket] as number, 0.5) / this.sampled] as const;
+        }),
+      );
+      const shareOf = (gram: string) => shares.get(gram) as number;
       const rarest = grams.reduce((best, gram) => (shareOf(gram) < shareOf(best) ? gram : best));
+      share = shareOf(rarest);
       // A rare enough trigram alone leaves few candidates; each further doclist costs more than
       // the few it would save (10M records: "cap" alone 0.2 ms, the four rare ones of "captcha" 0.45 ms).
-      kept =
-        shareOf(rarest) <= ALONE_SHARE
-          ? [rarest]
-          : grams.filter((gram) => gram === rarest || shareOf(gram) <= COMMON_SHARE);
-      share = shareOf(rarest);
+      kept = share <= ALONE_SHARE ? [rarest] : grams.filter((gram) => gram === rarest || shareOf(gram) <= COMMON_SHARE);
     }
     return { match: kept.map((gram) => `"${gram.replaceAll('"', '""')}"`).join(' AND '), share };
   }
@@ -97,7 +85,8 @@ export class TrigramQuery {
     this.counts.fill(0);
     this.seenIn.fill(-1);
     let sampled = 0;
-    const count = (bucket: number) => {
+    const count = (a: number, b: number, c: number) => {
+      const bucket = bucketOf(a, b, c);
       if (this.seenIn[bucket] === sampled) return;
       this.seenIn[bucket] = sampled;
       this.counts[bucket] = (this.counts[bucket] as number) + 1;
@@ -114,17 +103,27 @@ export class TrigramQuery {
 
 const BUCKETS = 1 << 16;
 const fold = (code: number) => (code >= 65 && code <= 90 ? code + 32 : code);
+/** The hash bucket of a trigram's characters, ASCII letters folded. */
+const bucketOf = (a: number, b: number, c: number) =>
+  (Math.imul(fold(a), 0x9e3779b1) ^ Math.imul(fold(b), 0x85ebca77) ^ Math.imul(fold(c), 0xc2b2ae3d)) >>> 16;
 
-/** Visits the hash bucket of each trigram of `text` (by characters, ASCII letters folded). */
-function eachTrigram(text: string, visit: (bucket: number) => void): void {
+/**
+ * Visits each trigram of `text` by characters (code points, as the FTS5 trigram tokenizer cuts
+ * it): its three characters, and where it starts and ends in `text`.
+ */
+function eachTrigram(text: string, visit: (a: number, b: number, c: number, from: number, to: number) => void): void {
   let a = -1;
   let b = -1;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.codePointAt(i) as number;
-    if (code > 0xffff) i++;
-    const c = fold(code);
-    if (a >= 0) visit((Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77) ^ Math.imul(c, 0xc2b2ae3d)) >>> 16);
+  let aAt = 0;
+  let bAt = 0;
+  for (let i = 0; i < text.length; ) {
+    const c = text.codePointAt(i) as number;
+    const cAt = i;
+    i += c > 0xffff ? 2 : 1;
+    if (a >= 0) visit(a, b, c, aAt, i);
     a = b;
+    aAt = bAt;
     b = c;
+    bAt = cAt;
   }
 }
