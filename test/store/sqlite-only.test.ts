@@ -105,9 +105,64 @@ describe('SQLite store specifics', () => {
         [id],
         'a record not yet in the text index is found by scanning',
       );
-      const deadline = Date.now() + 10_000;
-      while ((watermarks(file).text ?? 0) < id && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      const until = async (done: () => boolean) => {
+        const deadline = Date.now() + 10_000;
+        while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      };
+      await until(() => (watermarks(file).text ?? 0) >= id);
+      // The text index comes first; the persisted cells wait for more records or a quiet second.
+      assert.deepEqual(watermarks(file), { text: id, rollup: 0 });
+      await until(() => (watermarks(file).rollup ?? 0) >= id);
       assert.deepEqual(watermarks(file), { text: id, rollup: id });
+    });
+  });
+
+  it('persists the cells of exactly the stored records when it folds them from memory, deletes included', async () => {
+    await withStore('fold.db', async (store, file) => {
+      store.importBatch(mixedRecords(400, 11));
+      store.catchUp();
+      const first = await store.list({}, { limit: 1000, offset: 0 });
+      // Deleted after their fold: taken out of the persisted cells by the delete itself.
+      for (const record of first.filter((_, i) => i % 7 === 0)) assert.equal(await store.delete(record.id), true);
+      store.importBatch(mixedRecords(200, 12));
+      const second = await store.list({}, { limit: 200, offset: 0 });
+      // Deleted before their fold: never in the persisted cells, and gone from memory when it folds.
+      for (const record of second.filter((_, i) => i % 5 === 0)) assert.equal(await store.delete(record.id), true);
+      assert.ok((watermarks(file).rollup ?? 0) < Math.max(...second.map((r) => r.id)));
+      store.catchUp();
+
+      const db = new Database(file, { readonly: true });
+      try {
+        // Per label set and hour (and for all records, label set 0): the count and the latest timestamp.
+        const persisted = new Map<string, [number, number]>();
+        for (const [series, blob] of db.prepare('SELECT series_id, cells FROM rollup_cells').raw().all() as [
+          number,
+          Buffer,
+        ][]) {
+          for (let at = 0; at < blob.length; at += 8) {
+            const hour = blob.readUInt32LE(at);
+            const packed = blob.readUInt32LE(at + 4);
+            const key = `${series}:${hour}`;
+            const [count, latest] = persisted.get(key) ?? [0, 0];
+            persisted.set(key, [count + (packed >>> 12), Math.max(latest, hour * 3600 + (packed & 0xfff))]);
+          }
+        }
+        const expected = new Map<string, [number, number]>();
+        for (const [series, timestamp] of db.prepare('SELECT series_id, timestamp FROM activity_log').raw().all() as [
+          number,
+          number,
+        ][]) {
+          for (const target of [series, 0]) {
+            const key = `${target}:${Math.floor(timestamp / 3600)}`;
+            const [count, latest] = expected.get(key) ?? [0, 0];
+            expected.set(key, [count + 1, Math.max(latest, timestamp)]);
+          }
+        }
+        assert.ok(expected.size > 50);
+        assert.deepEqual([...persisted].sort(), [...expected].sort());
+      } finally {
+        db.close();
+      }
     });
   });
 

@@ -20,7 +20,7 @@ import { BatchedWrites, OpFailed, type WriteOp, type WriteResult } from '../writ
 import { Checkpointer } from './checkpointer.js';
 import { makeFolders } from './folders.js';
 import { SqliteReads } from './reads.js';
-import { type BatchOutcome, SqliteWriter } from './writer.js';
+import { type BatchOutcome, ROLLUP_GATHER, SqliteWriter } from './writer.js';
 
 const UTC = parseTimeZone('UTC');
 
@@ -34,6 +34,12 @@ const COMPACT_PAGES = 1024;
  */
 const MAINTENANCE_GATHER = 1_000;
 const MAINTENANCE_WAIT_MS = 50;
+/**
+ * Records below ROLLUP_GATHER are folded into the persisted cells once no write has come for
+ * this long, so a quiet store's next start recounts nothing (docs/decisions.md, "Persisted
+ * cells folded from memory, gathered").
+ */
+const FOLD_IDLE_MS = 1_000;
 /** Records whose JSON text is kept for the next pages that show them (~300 bytes each). */
 const RENDERED_ROWS = 5_000;
 /** Label sets whose rings are loaded per background tick after start. */
@@ -65,6 +71,9 @@ export class SqliteStore extends BatchedWrites implements Store {
   private readonly tasks = new TaskTotals();
   private readonly reads: SqliteReads;
   private maintenance: NodeJS.Timeout | undefined;
+  private idleFold: NodeJS.Timeout | undefined;
+  /** The in-memory cells the writer's fold persists (see SqliteWriter.maintain). */
+  private readonly cellsOf = (series: number) => this.rollup.cellsOf(series);
   private warming: NodeJS.Immediate | undefined;
   private closed = false;
 
@@ -158,6 +167,7 @@ export class SqliteStore extends BatchedWrites implements Store {
     this.applyChanges(outcome, ops);
     this.changes.publish(this.events(ops, outcome));
     this.scheduleMaintenance();
+    this.scheduleIdleFold();
     return outcome.results.map((result) =>
       result instanceof OpFailed ? new OpFailed(toStoreError(result.error, 'write')) : result,
     );
@@ -207,26 +217,46 @@ export class SqliteStore extends BatchedWrites implements Store {
   }
 
   /**
-   * Runs the writer's background steps between batches until it has caught up: at once when
-   * MAINTENANCE_GATHER records wait, else MAINTENANCE_WAIT_MS after the write that scheduled it.
+   * Runs the writer's background steps between batches until the text index has caught up: at
+   * once when MAINTENANCE_GATHER records wait for it (or ROLLUP_GATHER for the persisted cells),
+   * else MAINTENANCE_WAIT_MS after the write that scheduled it.
    */
   private scheduleMaintenance(): void {
     if (this.maintenance || this.closed) return;
     let wait = MAINTENANCE_WAIT_MS;
     try {
-      if (this.writer.backlog() >= MAINTENANCE_GATHER) wait = 0;
+      const backlog = this.writer.backlog();
+      if (backlog.text >= MAINTENANCE_GATHER || backlog.rollup >= ROLLUP_GATHER) wait = 0;
     } catch {
       // Reading the backlog failed: the step itself will find out, later.
     }
     this.maintenance = setTimeout(() => {
       this.maintenance = undefined;
-      if (this.closed) return;
-      try {
-        if (this.writer.maintain()) this.scheduleMaintenance();
-      } catch {
-        // A read-only or full disk: the deferred structures wait; reads stay exact (they scan what is not indexed).
-      }
+      this.maintainStep(false);
     }, wait);
+  }
+
+  /** After FOLD_IDLE_MS without a write, everything not yet in the persisted cells is folded. */
+  private scheduleIdleFold(): void {
+    if (this.closed) return;
+    if (this.idleFold) {
+      this.idleFold.refresh();
+      return;
+    }
+    this.idleFold = setTimeout(() => {
+      this.idleFold = undefined;
+      this.maintainStep(true);
+    }, FOLD_IDLE_MS);
+  }
+
+  private maintainStep(foldNow: boolean): void {
+    if (this.closed) return;
+    try {
+      if (this.writer.maintain(this.cellsOf, foldNow)) this.scheduleMaintenance();
+    } catch {
+      // A read-only or full disk: the deferred structures wait; reads stay exact (they scan what is
+      // not indexed, and the in-memory cells are authoritative).
+    }
   }
 
   private warmRings(from: number): void {
@@ -379,7 +409,7 @@ export class SqliteStore extends BatchedWrites implements Store {
 
   /** Runs the background steps until the text index and persisted cells are complete. */
   catchUp(): void {
-    while (this.writer.maintain()) {}
+    while (this.writer.maintain(this.cellsOf, true)) {}
   }
 
   /** One process owns the file (the lock), so any section is already exclusive. */
@@ -407,6 +437,7 @@ export class SqliteStore extends BatchedWrites implements Store {
     this.closed = true;
     await this.writes.drain();
     if (this.maintenance) clearTimeout(this.maintenance);
+    if (this.idleFold) clearTimeout(this.idleFold);
     if (this.warming) clearImmediate(this.warming);
     // Its connection closes first, so the writer's is the last and removes the WAL.
     await this.checkpointer?.stop();

@@ -41,9 +41,18 @@ const isOpFailure = (error: unknown) => {
   );
 };
 
-/** Records indexed for text, and records folded into the persisted cells, per background step. */
+/** Records indexed for text per background step. */
 const TEXT_STEP = 2_000;
-const ROLLUP_STEP = 5_000;
+/**
+ * Records gathered before they are folded into the persisted cells, unless the store says the
+ * writer is idle (docs/decisions.md, "Persisted cells folded from memory, gathered"). A fold
+ * rewrites one cell blob per label set and period its records touch: ~950 for 1,000 records
+ * at 10M, ~11,000 for 20,000. Start-up recounts at most this many records more.
+ */
+export const ROLLUP_GATHER = 20_000;
+
+/** A label set's cells (or ALL's) as the store holds them in memory: every committed record. */
+export type CellsOf = (series: number) => CellList | undefined;
 
 export interface Watermarks {
   /** Records up to this id are in the text index. */
@@ -247,20 +256,23 @@ export class SqliteWriter {
   }
 
   /**
-   * One bounded step of deferred work, each part in its own short transaction so that writes
-   * wait at most a few milliseconds. Returns true while more remains.
+   * One step of deferred work, each part in its own short transaction: the next records into
+   * the text index, and, once ROLLUP_GATHER records wait or when `foldNow` (the store is idle
+   * or closing), every record not yet folded into the persisted cells. Returns true while text
+   * remains to index.
    */
-  maintain(): boolean {
+  maintain(cellsOf: CellsOf, foldNow = false): boolean {
     const newest = this.newest();
     const { text, rollup } = this.watermarks;
     if (text < newest) this.indexText(text, Math.min(newest, text + TEXT_STEP));
-    if (rollup < newest) this.foldRollup(rollup, Math.min(newest, rollup + ROLLUP_STEP));
-    return this.watermarks.text < newest || this.watermarks.rollup < newest;
+    if (rollup < newest && (foldNow || newest - rollup >= ROLLUP_GATHER)) this.foldRollup(rollup, newest, cellsOf);
+    return this.watermarks.text < newest;
   }
 
-  /** How far the newest id is past the lower watermark: records not yet in every deferred structure, at most. */
-  backlog(): number {
-    return Math.max(0, this.newest() - Math.min(this.watermarks.text, this.watermarks.rollup));
+  /** Records not yet in the text index, and not yet in the persisted cells. */
+  backlog(): { text: number; rollup: number } {
+    const newest = this.newest();
+    return { text: Math.max(0, newest - this.watermarks.text), rollup: Math.max(0, newest - this.watermarks.rollup) };
   }
 
   private newest(): number {
@@ -278,22 +290,26 @@ export class SqliteWriter {
     this.watermarks.text = to;
   }
 
-  private foldRollup(from: number, to: number): void {
+  /**
+   * Folds the records in (from, to] into the persisted cells and zone map. `to` is the newest
+   * id, so the store's in-memory cells (every committed record, deletes applied) are exactly
+   * what each touched period must hold: the fold writes their bytes and reads no old blob.
+   * Periods no record of the range touches already hold what memory holds for them.
+   */
+  private foldRollup(from: number, to: number, cellsOf: CellsOf): void {
     const s = this.statements;
     this.db
       .transaction(() => {
-        const added = new Map<string, { series: number; period: number; timestamps: number[] }>();
+        const touched = new Map<number, Set<number>>();
         const zones = new Map<number, [number, number]>();
-        for (const [id, series, timestamp] of s.recordsBetween.all(from, to) as [number, number, number][]) {
+        for (const [id, series, timestamp] of s.recordsBetween.iterate(from, to) as Iterable<
+          [number, number, number]
+        >) {
           const period = periodOf(hourOf(timestamp));
           for (const target of [series, ALL]) {
-            const key = `${target}:${period}`;
-            let entry = added.get(key);
-            if (!entry) {
-              entry = { series: target, period, timestamps: [] };
-              added.set(key, entry);
-            }
-            entry.timestamps.push(timestamp);
+            let periods = touched.get(target);
+            if (!periods) touched.set(target, (periods = new Set()));
+            periods.add(period);
           }
           const block = Math.floor(id / ZONE_BLOCK);
           const zone = zones.get(block);
@@ -303,11 +319,13 @@ export class SqliteWriter {
             if (timestamp > zone[1]) zone[1] = timestamp;
           }
         }
-        for (const { series, period, timestamps } of added.values()) {
-          const blob = s.cellsGet.get(series, period) as Buffer | undefined;
-          const cells = CellList.fromPeriods(blob ? [blob] : []);
-          for (const timestamp of timestamps) cells.add(timestamp);
-          s.cellsPut.run(series, period, cells.periodBytes(period));
+        for (const [series, periods] of touched) {
+          const cells = cellsOf(series);
+          for (const period of periods) {
+            const bytes = cells?.periodBytes(period);
+            if (bytes) s.cellsPut.run(series, period, bytes);
+            else s.cellsDelete.run(series, period);
+          }
         }
         for (const [block, [min, max]] of zones) s.zonePut.run(block, min, max);
         s.setWatermark.run(to, 'rollup');
