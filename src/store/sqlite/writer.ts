@@ -307,9 +307,9 @@ export class SqliteWriter {
         >) {
           const period = periodOf(hourOf(timestamp));
           for (const target of [series, ALL]) {
-            let periods = touched.get(target);
-            if (!periods) touched.set(target, (periods = new Set()));
-            periods.add(period);
+            const periods = touched.get(target);
+            if (periods) periods.add(period);
+            else touched.set(target, new Set([period]));
           }
           const block = Math.floor(id / ZONE_BLOCK);
           const zone = zones.get(block);
