@@ -194,8 +194,26 @@ export class CellList {
     return new Uint8Array(this.data.buffer, this.data.byteOffset + from * 8, (to - from) * 8).slice();
   }
 
-  /** Builds a list from persisted periods given in ascending order. */
+  /**
+   * Builds a list from persisted periods given in ascending order. A single chunk that owns its
+   * whole buffer (a blob as better-sqlite3 returns it) becomes the list's storage as it is: at
+   * start-up a copy of every label set's cells left ~15 MB of freed blobs scattered through the
+   * allocator's heap, resident for the process's life (docs/decisions.md, "Memory at rest").
+   * Anything else, such as a slice of Node's shared Buffer pool, is copied.
+   */
   static fromPeriods(chunks: readonly Uint8Array[]): CellList {
+    const [only] = chunks;
+    if (
+      chunks.length === 1 &&
+      only &&
+      only.length >= 8 &&
+      only.byteOffset === 0 &&
+      only.buffer.byteLength === only.length
+    ) {
+      const list = new CellList(new Uint32Array(only.buffer, 0, only.length / 4));
+      list.size = only.length / 8;
+      return list;
+    }
     const bytes = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
     const data = new Uint32Array(Math.max(4, bytes / 4));
     const view = new Uint8Array(data.buffer);

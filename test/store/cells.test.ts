@@ -89,4 +89,33 @@ describe('hour cells', () => {
     }
     assert.deepEqual(list.sum(base, base + 1_000), { count: 1_500, latest: (base + 999) * HOUR + 4 });
   });
+
+  it('rebuilds a list from persisted bytes, using a blob that owns its memory in place and copying bytes that share theirs', () => {
+    const base = Math.floor(T0 / HOUR);
+    const source = new CellList();
+    for (let hour = 0; hour < 600; hour++) {
+      for (let i = 0; i <= hour % 3; i++) source.add((base + hour) * HOUR + i);
+    }
+    const periods: Uint8Array[] = [];
+    for (let period = Math.floor(base / 256); period <= Math.floor((base + 600) / 256); period++) {
+      const bytes = source.periodBytes(period);
+      if (bytes) periods.push(bytes);
+    }
+    const joined = new Uint8Array(Buffer.concat(periods));
+    const whole = (list: CellList) => list.sum(base, base + 700);
+
+    // Its own memory, as a blob from better-sqlite3: the list works on it and grows past it.
+    const owned = CellList.fromPeriods([joined]);
+    assert.deepEqual(whole(owned), whole(source));
+    for (const list of [owned, source]) list.add((base + 650) * HOUR + 7);
+    assert.deepEqual(whole(owned), whole(source));
+
+    // Bytes at the start of a larger buffer (as in Node's Buffer pool): copied, so a later
+    // write to that buffer cannot reach the list.
+    const shared = new Uint8Array(new ArrayBuffer(joined.length + 64), 0, joined.length);
+    shared.set(joined);
+    const copied = CellList.fromPeriods([shared]);
+    shared.fill(0);
+    assert.deepEqual(whole(copied), { count: whole(source).count - 1, latest: (base + 599) * HOUR + 2 });
+  });
 });
