@@ -546,6 +546,38 @@ export function bucketAt(zone: TimeZone, unit: TimeUnit, t: number): Bucket {
   return generate(source, unit, t, t + 1).next().value as Bucket;
 }
 
+/** Hours remembered per zone and unit by bucketOfHour, at most (~2.3 years of hours). */
+const HOUR_MEMO_MAX = 20_000;
+const hourMemos = new WeakMap<TimeZone, Map<TimeUnit, Map<number, Bucket>>>();
+
+/**
+ * The bucket the whole UTC hour `hour` starts in: bucketAt(zone, unit, hour × 3600), remembered
+ * per zone (parsed zones are shared, so the memo lives as long as its zone is in use). Statistics
+ * resolve every hour of their range on every request: ~0.4 ms of a 30-day request by day in
+ * Europe/Amsterdam went there. The hours of one bucket share one Bucket object.
+ */
+export function bucketOfHour(zone: TimeZone, unit: TimeUnit, hour: number): Bucket {
+  let byUnit = hourMemos.get(zone);
+  if (!byUnit) {
+    byUnit = new Map();
+    hourMemos.set(zone, byUnit);
+  }
+  let memo = byUnit.get(unit);
+  if (!memo) {
+    memo = new Map();
+    byUnit.set(unit, memo);
+  }
+  let bucket = memo.get(hour);
+  if (!bucket) {
+    bucket = bucketAt(zone, unit, hour * HOUR);
+    const before = memo.get(hour - 1);
+    if (before && before.start === bucket.start && before.end === bucket.end) bucket = before;
+    if (memo.size >= HOUR_MEMO_MAX) memo.clear();
+    memo.set(hour, bucket);
+  }
+  return bucket;
+}
+
 /** Every bucket that intersects [from, to), in ascending order (to > from; both integers). */
 export function bucketsBetween(zone: TimeZone, unit: TimeUnit, from: number, to: number): Generator<Bucket> {
   checkUnit(unit);

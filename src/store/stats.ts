@@ -8,7 +8,7 @@ import {
   type StatsQuery,
   type StatsResult,
 } from '../domain/stats.js';
-import { type Bucket, bucketAt, type TimeUnit } from '../domain/time-zone.js';
+import { type Bucket, bucketAt, bucketOfHour, type TimeUnit } from '../domain/time-zone.js';
 import { FAR_HOUR, HOUR } from './cells.js';
 import { ABSENT, type Labels, type SeriesSelection } from './series.js';
 
@@ -320,6 +320,7 @@ class Groups {
   private hourArray: (TimePart | null | undefined)[] | undefined;
   /** Time parts by their bucket starts, for records of split hours. */
   private readonly timeParts = new Map<string, TimePart>();
+  private lastTime: TimePart | undefined;
   private readonly splitHours = new Set<number>();
   total = 0;
 
@@ -389,12 +390,21 @@ class Groups {
     if (to - from > SPAN_WALK_MAX) return undefined;
     const spans: { from: number; to: number; time: TimePart }[] = [];
     const split: number[] = [];
-    for (let hour = from; hour < to; hour++) {
+    for (let hour = from; hour < to; ) {
       const time = this.timePartOfHour(hour);
+      if (time === null) {
+        split.push(hour);
+        hour++;
+        continue;
+      }
+      // Every hour before the first bucket end lies whole in the same buckets: one step to there.
+      let end = to;
+      for (const bucket of time.buckets) end = Math.min(end, Math.floor(bucket.end / HOUR));
+      end = Math.max(end, hour + 1);
       const last = spans[spans.length - 1];
-      if (time === null) split.push(hour);
-      else if (last && last.to === hour && last.time === time) last.to = hour + 1;
-      else spans.push({ from: hour, to: hour + 1, time });
+      if (last && last.to === hour && last.time === time) last.to = end;
+      else spans.push({ from: hour, to: end, time });
+      hour = end;
     }
     if (spans.length * SPAN_HOURS_MIN > to - from) return undefined;
     for (const hour of split) this.noteSplit(hour);
@@ -413,7 +423,7 @@ class Groups {
     let part = this.hourParts.get(hour);
     if (part === undefined) {
       const start = hour * HOUR;
-      const found = this.timePositions.map(({ unit }) => bucketAt(this.query.zone, unit, start));
+      const found = this.timePositions.map(({ unit }) => bucketOfHour(this.query.zone, unit, hour));
       part =
         hour < FAR_HOUR && found.every((b) => b.start <= start && b.end >= start + HOUR)
           ? this.internTime(found)
@@ -425,12 +435,16 @@ class Groups {
   }
 
   private internTime(buckets: Bucket[]): TimePart {
+    // Consecutive hours of one bucket bring the same Bucket objects (bucketOfHour): no key to build.
+    const last = this.lastTime;
+    if (last && buckets.every((bucket, i) => bucket === last.buckets[i])) return last;
     const key = buckets.map((b) => b.start).join(',');
     let part = this.timeParts.get(key);
     if (!part) {
       part = { index: this.timeParts.size + 1, buckets };
       this.timeParts.set(key, part);
     }
+    this.lastTime = part;
     return part;
   }
 

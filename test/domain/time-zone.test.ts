@@ -5,6 +5,7 @@ import { AppError, ErrorCode } from '../../src/domain/errors.js';
 import {
   type Bucket,
   bucketAt,
+  bucketOfHour,
   bucketsBetween,
   offsetSegments,
   parseTimeZone,
@@ -494,6 +495,41 @@ describe('other zones', () => {
       ['2026-06-15T11:00+01:00', '2026-06-15T10:00:00Z', 20.5],
       ['2026-06-15T09:00-01:00', '2026-06-15T10:20:30Z', 39.5],
     ]);
+  });
+});
+
+describe('bucketOfHour', () => {
+  it('answers what bucketAt answers for the start of every hour, across DST and in zones off the UTC hour', () => {
+    const from = Math.floor(Date.UTC(2026, 2, 27) / 1000 / HOUR);
+    const to = Math.floor(Date.UTC(2026, 9, 27) / 1000 / HOUR);
+    for (const name of ['Europe/Amsterdam', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', '-03:30']) {
+      const zone = parseTimeZone(name);
+      for (const unit of ['day', 'hour'] as const) {
+        // Twice: the second pass reads what the first remembered.
+        for (let pass = 0; pass < 2; pass++) {
+          for (let hour = from; hour < to; hour += pass === 0 ? 1 : 7) {
+            assert.deepEqual(
+              bucketOfHour(zone, unit, hour),
+              bucketAt(zone, unit, hour * HOUR),
+              `${name} ${unit} ${hour}`,
+            );
+          }
+        }
+      }
+    }
+  });
+
+  it('gives the hours of one bucket one object, and stays right once it forgets', () => {
+    const zone = parseTimeZone('Europe/Amsterdam');
+    const start = Math.floor(Date.UTC(2026, 9, 24, 22) / 1000 / HOUR); // 25 October, 00:00 local: 25 hours
+    const day = bucketOfHour(zone, 'day', start);
+    for (let hour = start; hour < start + 25; hour++) assert.equal(bucketOfHour(zone, 'day', hour), day);
+    assert.notEqual(bucketOfHour(zone, 'day', start + 25), day);
+    // Far more hours than it remembers (~2.3 years): answers stay bucketAt's.
+    const far = start + 40_000;
+    for (let hour = far; hour < far + 30_000; hour += 1) bucketOfHour(zone, 'hour', hour);
+    assert.deepEqual(bucketOfHour(zone, 'hour', start), bucketAt(zone, 'hour', start * HOUR));
+    assert.deepEqual(bucketOfHour(zone, 'hour', far + 29_999), bucketAt(zone, 'hour', (far + 29_999) * HOUR));
   });
 });
 
