@@ -117,6 +117,27 @@ describe('SQLite store specifics', () => {
     });
   });
 
+  it('folds what start-up recounted once the reopened store is quiet, without a write', async () => {
+    const dir = tempDir();
+    const file = join(dir.path, 'reopened.db');
+    let store = SqliteStore.open(file);
+    try {
+      store.importBatch(mixedRecords(50));
+      await store.close();
+      assert.deepEqual(watermarks(file), { text: 0, rollup: 0 });
+      store = SqliteStore.open(file);
+      const deadline = Date.now() + 10_000;
+      while ((watermarks(file).rollup ?? 0) === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(
+        watermarks(file).rollup,
+        Math.max(...(await store.list({}, { limit: 100, offset: 0 })).map((r) => r.id)),
+      );
+    } finally {
+      await store.close();
+      dir.remove();
+    }
+  });
+
   it('persists the cells of exactly the stored records when it folds them from memory, deletes included', async () => {
     await withStore('fold.db', async (store, file) => {
       store.importBatch(mixedRecords(400, 11));

@@ -98,6 +98,8 @@ export class SqliteStore extends BatchedWrites implements Store {
     // Only once the file has opened and loaded: a failed open leaves no thread behind.
     this.checkpointer = file === ':memory:' ? undefined : this.startCheckpointer(file);
     this.scheduleMaintenance();
+    // What start-up recounted above the persisted cells is folded too once the store is quiet.
+    this.scheduleIdleFold();
     this.warmRings(1);
   }
 
