@@ -548,7 +548,7 @@ export function bucketAt(zone: TimeZone, unit: TimeUnit, t: number): Bucket {
 
 /** Hours remembered per zone and unit by bucketOfHour, at most (~2.3 years of hours). */
 const HOUR_MEMO_MAX = 20_000;
-const hourMemos = new WeakMap<TimeZone, Map<TimeUnit, Map<number, Bucket>>>();
+const hourMemos = new WeakMap<TimeZone, Record<TimeUnit, Map<number, Bucket>>>();
 
 /**
  * The bucket the whole UTC hour `hour` starts in: bucketAt(zone, unit, hour × 3600), remembered
@@ -557,16 +557,12 @@ const hourMemos = new WeakMap<TimeZone, Map<TimeUnit, Map<number, Bucket>>>();
  * Europe/Amsterdam went there. The hours of one bucket share one Bucket object.
  */
 export function bucketOfHour(zone: TimeZone, unit: TimeUnit, hour: number): Bucket {
-  let byUnit = hourMemos.get(zone);
-  if (!byUnit) {
-    byUnit = new Map();
-    hourMemos.set(zone, byUnit);
+  let memos = hourMemos.get(zone);
+  if (!memos) {
+    memos = { day: new Map(), hour: new Map() };
+    hourMemos.set(zone, memos);
   }
-  let memo = byUnit.get(unit);
-  if (!memo) {
-    memo = new Map();
-    byUnit.set(unit, memo);
-  }
+  const memo = memos[unit];
   let bucket = memo.get(hour);
   if (!bucket) {
     bucket = bucketAt(zone, unit, hour * HOUR);

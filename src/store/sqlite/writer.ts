@@ -257,8 +257,8 @@ export class SqliteWriter {
 
   /**
    * One step of deferred work, each part in its own short transaction: the next records into
-   * the text index, and, once ROLLUP_GATHER records wait or when `foldNow` (the store is idle
-   * or closing), every record not yet folded into the persisted cells. Returns true while text
+   * the text index, and, once ROLLUP_GATHER records wait or when `foldNow` (the store has been
+   * quiet, or catches up in bulk), every record not yet folded into the persisted cells. Returns true while text
    * remains to index.
    */
   maintain(cellsOf: CellsOf, foldNow = false): boolean {
