@@ -31,6 +31,8 @@ export interface PlanInput {
    * estimates them (SQLite: src/store/sqlite/trigram-query.ts).
    */
   textMatches?: number;
+  /** The store's own costs. */
+  costs: DriverCosts;
 }
 
 /*
@@ -39,8 +41,16 @@ export interface PlanInput {
  */
 /** A merge step that needs an index read (a label set whose ring of newest ids ran out). */
 const SEEK_COST = 8;
-/** A label set the merge starts from: its cursor in the heap, from its ring. */
-const MERGE_SET_COST = 0.15;
+/**
+ * What a store's drivers cost beyond the rows they read, which differs by store: SQLite's merge
+ * reads heads from memory (src/store/sqlite/reads.ts), PostgreSQL's seeks each label set.
+ */
+export interface DriverCosts {
+  /** A label set a merge starts from. */
+  mergeSet: number;
+  /** A walk filtered by label set in the database: its start, whatever rows it then reads. */
+  labelWalkStart: number;
+}
 /** A row a walk without `q` or `task_id` reads and SQLite checks itself (actlog_member), handing over matches only. */
 const SQL_ROW_COST = 0.6;
 /** Candidates assumed for `q` where the store has no estimate (PostgreSQL, whose own planner then picks the index). */
@@ -60,11 +70,14 @@ export function choosePlan(input: PlanInput): Driver {
   const walked = need / Math.max(labelShare * beyondLabels, 1e-12);
   // Without `q` or `task_id` SQLite checks each row and hands over the matches only.
   const inSql = filter.q === undefined && filter.task_id === undefined;
-  costs.push(['walk', inSql ? walked * SQL_ROW_COST + need : walked]);
+  costs.push([
+    'walk',
+    inSql ? walked * SQL_ROW_COST + need + (input.labelled ? input.costs.labelWalkStart : 0) : walked,
+  ]);
   if (input.labelled) {
     const merged = need / beyondLabels;
     const seeks = Math.min(labelSets, merged / RING_SIZE);
-    costs.push(['merge', merged + labelSets * MERGE_SET_COST + seeks * SEEK_COST]);
+    costs.push(['merge', merged + labelSets * input.costs.mergeSet + seeks * SEEK_COST]);
   }
   if (input.taskMatches !== undefined) {
     costs.push(['task', Math.min(input.taskMatches, need / Math.max(labelShare * timeShare, 1e-12))]);

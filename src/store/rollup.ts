@@ -187,13 +187,26 @@ export const RING_SIZE = 8;
  */
 export class RecentIds {
   private readonly rings: (number[] | undefined)[] = [];
+  /**
+   * Each ring's first (newest) id, -1 where the ring is unknown or empty, in one flat array: a
+   * merge over thousands of label sets reads their heads here, in one block of memory, rather
+   * than from each ring, scattered over the heap (docs/decisions.md, "Merge: label sets join by head").
+   */
+  private newestIds = new Float64Array(256).fill(-1);
 
   get(series: number): readonly number[] | undefined {
     return this.rings[series];
   }
 
+  /** The newest id of a label set where its ring knows it, else -1. */
+  newest(series: number): number {
+    return series < this.newestIds.length ? (this.newestIds[series] as number) : -1;
+  }
+
   set(series: number, ids: number[]): void {
-    this.rings[series] = ids.slice(0, RING_SIZE);
+    const ring = ids.slice(0, RING_SIZE);
+    this.rings[series] = ring;
+    this.keepNewest(series, ring);
   }
 
   add(series: number, id: number): void {
@@ -203,15 +216,29 @@ export class RecentIds {
     if (!ring || (ring.length > 0 && id <= (ring[0] as number))) return;
     ring.unshift(id);
     if (ring.length > RING_SIZE) ring.pop();
+    this.keepNewest(series, ring);
   }
 
   remove(series: number, id: number): void {
     const ring = this.rings[series];
     const at = ring?.indexOf(id) ?? -1;
-    if (ring && at >= 0) ring.splice(at, 1);
+    if (ring && at >= 0) {
+      ring.splice(at, 1);
+      this.keepNewest(series, ring);
+    }
   }
 
   clear(): void {
     this.rings.length = 0;
+    this.newestIds.fill(-1);
+  }
+
+  private keepNewest(series: number, ring: readonly number[]): void {
+    if (series >= this.newestIds.length) {
+      const grown = new Float64Array(Math.max(series + 1, this.newestIds.length * 2)).fill(-1);
+      grown.set(this.newestIds);
+      this.newestIds = grown;
+    }
+    this.newestIds[series] = ring.length > 0 ? (ring[0] as number) : -1;
   }
 }

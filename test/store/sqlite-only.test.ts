@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { type GroupKey, groupObjects } from '../../src/domain/stats.js';
 import { parseTimeZone } from '../../src/domain/time-zone.js';
 import { Checkpointer } from '../../src/store/sqlite/checkpointer.js';
+import { MergeTiers } from '../../src/store/sqlite/reads.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { TrigramQuery } from '../../src/store/sqlite/trigram-query.js';
 import { expectedStats, selectRecords } from '../helpers/oracle.js';
@@ -364,6 +365,104 @@ describe('SQLite store specifics', () => {
         );
       }
     });
+  });
+
+  it('merges over more label sets than a tier, with known, unknown and shortened rings, exactly', async () => {
+    await withStore('merge-tiers.db', async (store) => {
+      // One record in 20 fails: a third of the failures on 20 busy devices (more than a ring holds
+      // each), the rest spread over 1,500 devices, interleaved in time. status=failed is a merge
+      // over 1,520 label sets whose heads are mixed.
+      const start = 1_707_725_000;
+      const records = (from: number, n: number, late = false) =>
+        Array.from({ length: n }, (_, k) => {
+          const i = from + k;
+          const failure = i / 20;
+          const serial = late
+            ? `late${i % 300}`
+            : failure % 3 === 0
+              ? `busy${failure % 20}`
+              : `dev${(failure * 7_919) % 1_500}`;
+          return i % 20 === 0 || late
+            ? aRecord({ serial, status: 'failed', timestamp: start + i })
+            : aRecord({ serial: 'steady', status: 'success', timestamp: start + i });
+        });
+      store.importBatch(records(0, 60_000));
+      store.catchUp();
+      // The rings are filled in the background after start.
+      for (let i = 0; i < 30; i++) await new Promise((resolve) => setImmediate(resolve));
+      const check = async (stage: string) => {
+        const all = await store.list({}, { limit: 100_000, offset: 0 });
+        const failed = selectRecords(all, { status: 'failed' });
+        const middle = (failed[1_600] as { id: number }).id;
+        for (const [filter, page] of [
+          [{ status: 'failed' }, { limit: 100, offset: 0 }],
+          [{ status: 'failed' }, { limit: 1_000, offset: 0 }],
+          [{ status: 'failed' }, { limit: 600, offset: 1_450 }],
+          [{ status: 'failed' }, { limit: 300, offset: 0, beforeId: middle }],
+          [
+            { status: 'failed', since: start + 20_000, until: start + 50_000 },
+            { limit: 500, offset: 0 },
+          ],
+        ] as const) {
+          const want = selectRecords(all, filter).filter((r) => !('beforeId' in page) || r.id < page.beforeId);
+          assert.deepEqual(
+            (await store.list(filter, page)).map((r) => r.id),
+            want.slice(page.offset, page.offset + page.limit).map((r) => r.id),
+            `${stage}: ${JSON.stringify([filter, page])}`,
+          );
+        }
+        return failed;
+      };
+      const failed = await check('rings known');
+      // Deletes shorten rings (the newest failures of some one-record devices and of busy ones);
+      // label sets made after the rings were filled have none, so their heads are only bounds.
+      const gone = failed.slice(0, 40).map((r) => r.id);
+      assert.equal(await store.deleteIds(gone), gone.length);
+      store.importBatch(records(60_000, 600, true));
+      store.catchUp();
+      await check('rings shortened, some unknown');
+    });
+  });
+
+  it('lets label sets into a merge in tiers, each holding the largest heads left', () => {
+    let seed = 7;
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    // Ids, a few shared upper bounds (ties), and label sets with nothing to give (-1).
+    const heads = Float64Array.from({ length: 3_000 }, () => {
+      const r = random();
+      return r < 0.1 ? -1 : r < 0.2 ? 50_000 : Math.floor(random() * 100_000);
+    });
+    const original = Float64Array.from(heads);
+    const tiers = new MergeTiers(heads, 128);
+    const seen = new Set<number>();
+    let size = 128;
+    let previousLowest = Number.POSITIVE_INFINITY;
+    assert.equal(tiers.boundary, Math.max(...original));
+    while (tiers.boundary >= 0) {
+      const boundary = tiers.boundary;
+      const before = original.filter((h, i) => h >= 0 && !seen.has(i)).length;
+      const tier = tiers.next();
+      const values = tier.map((i) => original[i] as number);
+      for (const i of tier) {
+        assert.ok(!seen.has(i) && (original[i] as number) >= 0);
+        seen.add(i);
+      }
+      assert.equal(Math.max(...values), boundary);
+      assert.ok(Math.max(...values) <= previousLowest);
+      previousLowest = Math.min(...values);
+      // Exactly the tier's size (or what was left), more only by ties at its lowest head.
+      if (original.filter((h) => h === previousLowest).length === 1) assert.equal(tier.length, Math.min(size, before));
+      else assert.ok(tier.length >= Math.min(size, before));
+      // Everything left is below the tier, and the new boundary is the largest of it.
+      const left = [...original].filter((h, i) => h >= 0 && !seen.has(i));
+      assert.ok(left.every((h) => h < previousLowest));
+      assert.equal(tiers.boundary, left.length === 0 ? -1 : Math.max(...left));
+      size *= 2;
+    }
+    assert.equal(seen.size, original.filter((h) => h >= 0).length);
   });
 
   it('counts the cut hours of a time range exactly when the filter selects over a thousand label sets', async () => {

@@ -1,7 +1,7 @@
 import type { Filter } from '../../domain/filter.js';
 import { hasTimeRange } from '../../domain/filter.js';
 import { FAR_HOUR } from '../cells.js';
-import { choosePlan, MIN_TRIGRAM_CHARS } from '../plan.js';
+import { choosePlan, type DriverCosts, MIN_TRIGRAM_CHARS } from '../plan.js';
 import { ALL } from '../rollup.js';
 import type { SeriesSelection } from '../series.js';
 import { likeContaining, type RecordRow, ROW_SELECT } from '../sql/records.js';
@@ -10,6 +10,8 @@ import type { RowRenderer } from '../store.js';
 import { intArray, type Sql, values } from './connection.js';
 import type { KnownSeries } from './known-series.js';
 
+/** A merge seeks each label set's index range (a LATERAL join): as measured for SQLite's first merge, kept. */
+const POSTGRES_COSTS: DriverCosts = { mergeSet: 0.15, labelWalkStart: 0 };
 /** How long the per-label-set sizes the planner estimates with may be stale. */
 const SIZES_MAX_AGE_MS = 2_000;
 const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER + 1;
@@ -51,6 +53,7 @@ export class PostgresReads {
       labelSets: selection.all ? 0 : selection.ids.length,
       labelled: !selection.all,
       total: Math.max(sizes.total, 1),
+      costs: POSTGRES_COSTS,
     });
     const where = conditions(filter, driver === 'merge' ? { all: true } : selection);
     const params = [...where.params, before, need];

@@ -1,7 +1,7 @@
 import type { Database } from 'better-sqlite3';
 import { asciiLower, type Filter, hasTimeRange, isEmptyFilter } from '../../domain/filter.js';
 import { HOUR } from '../cells.js';
-import { choosePlan, type Driver } from '../plan.js';
+import { choosePlan, type Driver, type DriverCosts } from '../plan.js';
 import { ALL, type RecentIds, RING_SIZE, type Rollup } from '../rollup.js';
 import type { SeriesRegistry, SeriesSelection } from '../series.js';
 import { type RecordRow, ROW_SELECT } from '../sql/records.js';
@@ -40,6 +40,12 @@ const TASK_COUNT_CAP = 5_000;
 const TASK_TRIAL_ROWS = 1_024;
 /** Label sets passed to SQLite as a list (json_each) rather than checked row by row in JavaScript. */
 const IN_LIST_MAX = 1_000;
+/**
+ * Measured through HTTP on 10M records, each driver forced (docs/decisions.md, "Merge: label
+ * sets join by head"): a merge passes over a label set for ~0.06 µs (its head in a flat array),
+ * and a walk SQLite filters by label set starts at ~0.4 ms over the merge's fixed cost.
+ */
+const SQLITE_COSTS: DriverCosts = { mergeSet: 0.06, labelWalkStart: 400 };
 const NO_UPPER_BOUND = Number.MAX_SAFE_INTEGER + 1;
 /** Beyond every timestamp a record can have (they are safe integers), for an open time range in SQL. */
 const TIMESTAMP_BOUND = 2 ** 53;
@@ -109,7 +115,7 @@ export class SqliteReads {
       lo = Math.max(lo, range.from);
       hi = range.to;
     }
-    const check = candidateCheck(filter, this.memberOf(selection), 'walk');
+    const check = candidateCheck(filter, this.memberOf(selection));
     const statement =
       filter.task_id === undefined ? s.upward(filter.q !== undefined) : s.taskUpward(filter.q !== undefined);
     const params = filter.task_id === undefined ? [] : [filter.task_id];
@@ -249,8 +255,17 @@ export class SqliteReads {
     accept: (c: Candidate) => boolean | undefined,
   ): void {
     const selection = this.registry.select(filter);
-    const labelSets = selection.all ? [] : selection.ids.filter((id) => this.rollup.count(id) > 0);
-    if (!selection.all && labelSets.length === 0) return;
+    // The selection's label sets as they are (a merge passes over those without records), and
+    // how many hold records and how many records they hold: no array made per page.
+    const labelSets = selection.all ? EMPTY : selection.ids;
+    let nonEmpty = 0;
+    let labelMatches = selection.all ? this.rollup.total : 0;
+    for (const id of labelSets) {
+      const count = this.rollup.count(id);
+      labelMatches += count;
+      if (count > 0) nonEmpty++;
+    }
+    if (!selection.all && nonEmpty === 0) return;
     let hi = beforeId ?? NO_UPPER_BOUND;
     let lo = 1;
     let timeMatches: number | undefined;
@@ -272,7 +287,6 @@ export class SqliteReads {
       }
     }
     const total = this.rollup.total;
-    const labelMatches = selection.all ? total : labelSets.reduce((sum, id) => sum + this.rollup.count(id), 0);
     const taskMatches =
       filter.task_id === undefined ? undefined : (this.statements.taskCount.get(filter.task_id, hi, lo) as number);
     const indexed = this.textIndexedThrough();
@@ -282,16 +296,18 @@ export class SqliteReads {
       need,
       window: Math.min(total, hi - lo),
       labelMatches,
-      labelSets: labelSets.length,
+      labelSets: nonEmpty,
       labelled: !selection.all,
       total,
       ...(taskMatches === undefined ? {} : { taskMatches: taskMatches >= TASK_COUNT_CAP ? total : taskMatches }),
       ...(timeMatches === undefined ? {} : { timeMatches }),
       ...(text === undefined ? {} : { textMatches: text.share * total }),
+      costs: SQLITE_COSTS,
     });
     if (driver === 'none') return;
     const withText = filter.q !== undefined;
-    const check = candidateCheck(filter, selection.all ? null : this.memberOf(selection), driver);
+    // A merge reads only the selection's label sets: no membership to check (nor to build).
+    const check = candidateCheck(filter, selection.all || driver === 'merge' ? null : this.memberOf(selection));
     let accepted = 0;
     const offer = (candidate: Candidate): boolean => {
       if (!check(candidate)) return true;
@@ -436,8 +452,9 @@ export class SqliteReads {
   /**
    * A heap over the label sets, each walking its (series_id, id) range newest first. Heads
    * come from the rings where known; an index read is made only for a label set whose next id
-   * is unknown and could be the largest. A merge over thousands of label sets starts with one
-   * object each and one heapify, not a push each (its start is most of its cost).
+   * is unknown and could be the largest. Label sets join the heap in tiers, largest heads first
+   * (MergeTiers): a page of 100 over thousands of label sets needs the hundred or so with the
+   * newest records, not a cursor for each (docs/decisions.md, "Merge: label sets join by head").
    */
   private merge(
     labelSets: readonly number[],
@@ -447,21 +464,10 @@ export class SqliteReads {
     withText: boolean,
     offer: (c: Candidate) => boolean,
   ): void {
-    const cursors: MergeCursor[] = [];
-    for (const series of labelSets) {
-      const ring = this.recent.get(series);
-      const complete = ring !== undefined && ring.length >= this.rollup.count(series);
-      // The ring's ids below the window's top (it is descending: skip those above).
-      let at = 0;
-      if (ring) while (at < ring.length && (ring[at] as number) >= hi) at++;
-      if (ring && at < ring.length) {
-        cursors.push({ series, buffer: ring, at, more: !complete, fetches: 0, head: ring[at] as number, exact: true });
-      } else if (!complete) {
-        // Unknown (or all above the window): its newest id below the window's top is not known yet.
-        cursors.push({ series, buffer: EMPTY, at: 0, more: true, fetches: 0, head: hi - 1, exact: false });
-      }
-    }
-    const heap = new MaxHeap(cursors);
+    const heads = new Float64Array(labelSets.length);
+    for (let i = 0; i < labelSets.length; i++) heads[i] = this.headBelow(labelSets[i] as number, hi);
+    const tiers = new MergeTiers(heads, MERGE_FIRST_TIER);
+    const heap = new MaxHeap([]);
     const pending: Candidate[] = [];
     const flush = (): boolean => {
       const batch = pending.splice(0);
@@ -471,7 +477,14 @@ export class SqliteReads {
       for (const row of rows) if (!offer(row)) return false;
       return true;
     };
-    for (let top = heap.peek(); top && top.head >= lo; top = heap.peek()) {
+    for (;;) {
+      // A label set outside the heap may hold the next id: let the next tier in first.
+      let top = heap.peek();
+      while (tiers.boundary >= lo && (!top || top.head <= tiers.boundary)) {
+        for (const i of tiers.next()) heap.push(this.cursorBelow(labelSets[i] as number, hi));
+        top = heap.peek();
+      }
+      if (!top || top.head < lo) break;
       if (!top.exact) {
         // The only index read: this label set's next ids, in a growing batch.
         const want = RING_SIZE * 2 ** Math.min(++top.fetches, 8);
@@ -491,6 +504,37 @@ export class SqliteReads {
       if ((!needsColumns || pending.length >= FIRST_CHUNK) && !flush()) return;
     }
     if (pending.length > 0) flush();
+  }
+
+  /**
+   * A label set's head below `hi`: its newest id there where its ring knows it, else an upper
+   * bound (hi - 1) while older ids may exist; -1 when it has none.
+   */
+  private headBelow(series: number, hi: number): number {
+    // Most label sets' newest id is below the window's top (always, on a first page).
+    const newest = this.recent.newest(series);
+    if (newest >= 0 && newest < hi) return newest;
+    const count = this.rollup.count(series);
+    if (count === 0) return -1;
+    const ring = this.recent.get(series);
+    if (ring) {
+      const at = ringStart(ring, hi);
+      if (at < ring.length) return ring[at] as number;
+      if (ring.length >= count) return -1;
+    }
+    return hi - 1;
+  }
+
+  /** The merge cursor of a label set with ids below `hi` (its head as headBelow gives it). */
+  private cursorBelow(series: number, hi: number): MergeCursor {
+    const ring = this.recent.get(series);
+    const at = ring ? ringStart(ring, hi) : 0;
+    if (ring && at < ring.length) {
+      const more = ring.length < this.rollup.count(series);
+      return { series, buffer: ring, at, more, fetches: 0, head: ring[at] as number, exact: true };
+    }
+    // Its newest id below the window's top is not known yet.
+    return { series, buffer: EMPTY, at: 0, more: true, fetches: 0, head: hi - 1, exact: false };
   }
 
   private memberOf(selection: SeriesSelection): Uint8Array | null {
@@ -537,6 +581,17 @@ class MaxHeap {
   peek(): MergeCursor | undefined {
     return this.items[0];
   }
+  push(cursor: MergeCursor): void {
+    const items = this.items;
+    let i = items.push(cursor) - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!greater(cursor, items[parent] as MergeCursor)) break;
+      items[i] = items[parent] as MergeCursor;
+      i = parent;
+    }
+    items[i] = cursor;
+  }
   /** The top cursor moves on to a new head. */
   replaceTop(head: number, exact: boolean): void {
     const top = this.items[0] as MergeCursor;
@@ -569,13 +624,91 @@ class MaxHeap {
 }
 const greater = (a: MergeCursor, b: MergeCursor) => a.head > b.head || (a.head === b.head && !a.exact && b.exact);
 
-/** The conditions a driver does not guarantee, checked on each candidate. */
-function candidateCheck(filter: Filter, member: Uint8Array | null, driver: Driver): (c: Candidate) => boolean {
+/** Where a ring's ids below `hi` begin (rings are descending). */
+function ringStart(ring: readonly number[], hi: number): number {
+  let at = 0;
+  while (at < ring.length && (ring[at] as number) >= hi) at++;
+  return at;
+}
+
+/** Label sets in a merge's first tier; each later tier is twice the one before. */
+const MERGE_FIRST_TIER = 128;
+
+/**
+ * The label sets of a merge, let into its heap in tiers by head, largest first. Every label set
+ * not let in yet has a head of at most `boundary`, so the merge may take any heap top above it.
+ * Heads are ids or upper bounds of them (>= 0); -1 marks a label set with nothing to give.
+ */
+export class MergeTiers {
+  /** The largest head not let in yet; -1 when every label set is in. */
+  boundary = -1;
+
+  constructor(
+    private readonly heads: Float64Array,
+    private size: number,
+  ) {
+    for (let i = 0; i < heads.length; i++) if ((heads[i] as number) > this.boundary) this.boundary = heads[i] as number;
+  }
+
+  /** The indexes of the next tier: the `size` largest heads left (all that tie with the last), then twice as many next time. */
+  next(): number[] {
+    const heads = this.heads;
+    const threshold = largestAt(heads, this.size);
+    const tier: number[] = [];
+    let boundary = -1;
+    for (let i = 0; i < heads.length; i++) {
+      const head = heads[i] as number;
+      if (head < 0) continue;
+      if (head >= threshold) {
+        tier.push(i);
+        heads[i] = -1;
+      } else if (head > boundary) boundary = head;
+    }
+    this.boundary = boundary;
+    this.size *= 2;
+    return tier;
+  }
+}
+
+/** The k-th largest of the values >= 0 (the smallest of them if fewer; Infinity if none): a min-heap of k. */
+function largestAt(values: Float64Array, k: number): number {
+  const heap = new Float64Array(k);
+  let size = 0;
+  for (let at = 0; at < values.length; at++) {
+    const value = values[at] as number;
+    if (value < 0) continue;
+    if (size < k) {
+      let i = size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if ((heap[parent] as number) <= value) break;
+        heap[i] = heap[parent] as number;
+        i = parent;
+      }
+      heap[i] = value;
+    } else if (value > (heap[0] as number)) {
+      let i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= k) break;
+        const right = left + 1;
+        const child = right < k && (heap[right] as number) < (heap[left] as number) ? right : left;
+        if ((heap[child] as number) >= value) break;
+        heap[i] = heap[child] as number;
+        i = child;
+      }
+      heap[i] = value;
+    }
+  }
+  return size === 0 ? Number.POSITIVE_INFINITY : (heap[0] as number);
+}
+
+/** The conditions a driver does not guarantee, checked on each candidate (label sets: where `member` is given). */
+function candidateCheck(filter: Filter, member: Uint8Array | null): (c: Candidate) => boolean {
   const { since, until, task_id: task } = filter;
   const needle = filter.q === undefined ? undefined : asciiLower(filter.q);
-  const labels = driver === 'merge' ? null : member;
   return (c) =>
-    (labels === null || labels[c[SERIES] as number] === 1) &&
+    (member === null || member[c[SERIES] as number] === 1) &&
     (since === undefined || (c[TIMESTAMP] as number) >= since) &&
     (until === undefined || (c[TIMESTAMP] as number) < until) &&
     (task === undefined || c[TASK] === task) &&
