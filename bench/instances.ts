@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
+import { NODE_FLAGS } from '../src/cli/launch.js';
 import { LoadGenerator } from './lib/load.js';
 import { type ServerProcess, startServer } from './lib/servers.js';
 import { num, spread } from './lib/stats.js';
@@ -44,7 +45,17 @@ async function measure(load: LoadGenerator, instances: number): Promise<number[]
     const servers: ServerProcess[] = [];
     for (let i = 0; i < instances; i++) {
       servers.push(
-        await startServer(`actlog-${i}`, [CLI, 'serve', '--port', '0', '--database-url', url, '--log-level', 'warn']),
+        await startServer(`actlog-${i}`, [
+          ...NODE_FLAGS,
+          CLI,
+          'serve',
+          '--port',
+          '0',
+          '--database-url',
+          url,
+          '--log-level',
+          'warn',
+        ]),
       );
     }
     try {

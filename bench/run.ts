@@ -16,6 +16,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileS
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { NODE_FLAGS } from '../src/cli/launch.js';
 import { ensureDataset, OUT_DIR } from './generate.js';
 import { GOALS } from './goals/index.js';
 import type { Bench, GoalReport, Mode } from './lib/goal.js';
@@ -141,7 +142,7 @@ async function main(): Promise<void> {
     },
     start,
     startActlog: (db, name, flags = []) =>
-      start(name, [CLI, 'serve', '--port', '0', '--db', db, '--log-level', 'warn', ...flags]),
+      start(name, [...NODE_FLAGS, CLI, 'serve', '--port', '0', '--db', db, '--log-level', 'warn', ...flags]),
     async stop(...servers) {
       await Promise.all(servers.map((s) => s.stop()));
       for (const s of servers) running.delete(s);

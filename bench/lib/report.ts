@@ -3,6 +3,7 @@
  * then each goal's own section as its module wrote it, then the hand-written analysis,
  * which is kept from the previous version of the file.
  */
+import { NODE_FLAGS } from '../../src/cli/launch.js';
 import type { DatasetInfo } from '../generate.js';
 import type { GoalReport, Mode } from './goal.js';
 import { records } from './goal.js';
@@ -92,7 +93,7 @@ export function renderReport(report: RunReport, analysis?: string): string {
     '',
     '## Method',
     '',
-    '- **Processes.** actlog runs as `node dist/src/cli/main.js serve --port 0 --db <file> --log-level warn`, ' +
+    `- **Processes.** actlog runs as its launchers start it, \`node ${NODE_FLAGS.join(' ')} dist/src/cli/main.js serve --port 0 --db <file> --log-level warn\`, ` +
       'each baseline in its own process, and the load generator (autocannon, driven from `bench/load-worker.ts`) ' +
       'in another, so it never shares an event loop with a server. One load runs at a time.',
     `- **Load.** ${mode.connections} keep-alive connections unless a section says otherwise, no pipelining. ` +

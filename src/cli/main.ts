@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=8
 import { ConfigError, DEFAULT_PORT } from '../config.js';
 import { VERSION } from '../version.js';
 import { type Command, commandHelp, EXIT, parseCommandLine, RUNNING } from './command.js';
