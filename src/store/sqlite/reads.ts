@@ -467,7 +467,7 @@ export class SqliteReads {
     const heads = new Float64Array(labelSets.length);
     for (let i = 0; i < labelSets.length; i++) heads[i] = this.headBelow(labelSets[i] as number, hi);
     const tiers = new MergeTiers(heads, MERGE_FIRST_TIER);
-    const heap = new MaxHeap([]);
+    const heap = new MaxHeap();
     const pending: Candidate[] = [];
     const flush = (): boolean => {
       const batch = pending.splice(0);
@@ -575,9 +575,7 @@ const EMPTY: readonly number[] = [];
 
 /** A binary max-heap of cursors on `head`; an inexact head (an upper bound) sorts before an exact one of the same value. */
 class MaxHeap {
-  constructor(private readonly items: MergeCursor[]) {
-    for (let i = (items.length >> 1) - 1; i >= 0; i--) this.down(i);
-  }
+  private readonly items: MergeCursor[] = [];
   peek(): MergeCursor | undefined {
     return this.items[0];
   }
