@@ -79,11 +79,15 @@ export interface StatsSource {
     visit: (series: number, count: number, latest: number) => void,
   ): Promise<void>;
   /**
-   * Optional: the same records seen by the values of one label field, each value a label set of
-   * its own (roll-ups per value, src/store/value-rollup.ts), with the selection the filter makes
-   * there. Used when a request filters and groups by that one label field alone.
+   * Optional: the same records seen by the values of some label fields (one field, or a few
+   * fields' combined values), each value a label set of its own (roll-ups per value,
+   * src/store/value-rollup.ts), with the selection the filter makes there; undefined where the
+   * store keeps no such view. Asked when a request filters and groups by those fields alone.
    */
-  byValue?(field: LabelName, filter: Filter): { source: StatsSource; selection: SeriesSelection };
+  byValue?(
+    fields: readonly LabelName[],
+    filter: Filter,
+  ): { source: StatsSource; selection: SeriesSelection } | undefined;
 }
 
 /** Statistics of extensions §4 over any store: exact, from cells wherever whole hours allow. */
@@ -96,10 +100,8 @@ export async function computeStats(
   const needsRecords = filter.task_id !== undefined || filter.q !== undefined || query.groupBy.includes('task_id');
   const fields = new Set<LabelName>(labelConditions(filter).map(([name]) => name));
   for (const key of query.groupBy) if ((LABEL_FIELDS as readonly string[]).includes(key)) fields.add(key as LabelName);
-  if (!needsRecords && fields.size === 1 && source.byValue) {
-    const byValue = source.byValue([...fields][0] as LabelName, filter);
-    return computeStats(byValue.source, filter, byValue.selection, query);
-  }
+  const byValue = !needsRecords && fields.size > 0 ? source.byValue?.([...fields], filter) : undefined;
+  if (byValue) return computeStats(byValue.source, filter, byValue.selection, query);
   if (query.groupBy.length === 0 && !needsRecords && !hasTimeRange(filter)) return totalOf(source, selection, query);
   const groups = new Groups(source, query);
   const emptySelection = !selection.all && selection.ids.length === 0;

@@ -2,23 +2,33 @@ import { LABEL_FIELDS, type LabelName } from '../domain/fields.js';
 import type { Filter } from '../domain/filter.js';
 import { CellList, HOUR, hourOf } from './cells.js';
 import type { Rollup } from './rollup.js';
-import { ABSENT, type Labels, type SeriesRegistry, type SeriesSelection } from './series.js';
+import { ABSENT, type Labels, labelKey, type SeriesRegistry, type SeriesSelection } from './series.js';
 import type { StatsSource } from './stats.js';
 
 /** Hours a value's cells may span to be merged in a dense scratch array (beyond: a map). */
 const DENSE_SPAN_MAX = 2 ** 16;
+/**
+ * Two or more fields get a roll-up of their combined values only while the product of their
+ * value counts stays within this: platform × action type × status on a farm (5 × 10 × 3), not
+ * serial × anything. Memory is at most this many values' hour cells per combination of fields.
+ */
+export const COMBINED_VALUES_MAX = 256;
 
 /**
- * Roll-ups per value of one label field (per serial, per username, per action type…), beside
+ * Roll-ups per value of one label field (per serial, per username, per action type…), or per
+ * combined value of a few fields with few values (platform and status: tiktok/failed…), beside
  * the per-label-set roll-up they are made from. A count or a statistic that filters or groups
- * by one label field alone then reads that field's few hundred values, not the ~20,000 label
- * sets that hold them (docs/decisions.md, "Roll-ups per label value"). Values are numbered
- * densely per field, in order of first sight; they play the part of label sets for the
- * statistics engine, whose code is the same for both.
+ * by those fields alone then reads their few hundred values, not the ~20,000 label sets that
+ * hold them (docs/decisions.md, "Roll-ups per label value", "Roll-ups per combined value").
+ * Values are numbered densely, in order of first sight; they play the part of label sets for
+ * the statistics engine, whose code is the same for both.
  */
 export class ValueRollup {
   private readonly ids = new Map<string, number>();
-  private readonly values: string[] = [];
+  /** Per value: its text in each of the fields, in `fields` order. */
+  private readonly values: Labels[] = [];
+  /** Where each of the fields sits in a label set's labels. */
+  private readonly positions: readonly number[];
   /** Per label set: its value's number + 1 (0: not looked up yet). */
   private ofSeries = new Int32Array(1024);
   private readonly counts: number[] = [];
@@ -28,10 +38,12 @@ export class ValueRollup {
   private readonly stale = new Set<number>();
 
   constructor(
-    readonly field: LabelName,
+    /** The fields, in LABEL_FIELDS order. */
+    readonly fields: readonly LabelName[],
     private readonly registry: SeriesRegistry,
     private readonly rollup: Rollup,
   ) {
+    this.positions = fields.map((field) => LABEL_FIELDS.indexOf(field));
     this.build();
   }
 
@@ -40,17 +52,29 @@ export class ValueRollup {
     return this.values.length;
   }
 
-  /** The value id of a label value, or undefined when no record ever had it. */
-  idOf(value: string): number | undefined {
-    return this.ids.get(value);
+  /** The values whose text in each field the filter names is the filter's (ascending). */
+  matching(filter: Filter): number[] {
+    if (this.fields.length === 1) {
+      const wanted = filter[this.fields[0] as LabelName];
+      if (wanted === undefined) return Array.from(this.values.keys());
+      const value = this.ids.get(labelKey([wanted]));
+      return value === undefined ? [] : [value];
+    }
+    const out: number[] = [];
+    this.values.forEach((texts, value) => {
+      if (this.fields.every((field, i) => filter[field] === undefined || filter[field] === texts[i])) out.push(value);
+    });
+    return out;
   }
 
-  /** The labels a value stands for: the value in its field, nothing in the others. */
+  /** The labels a value stands for: its text in its fields, nothing in the others. */
   labels(value: number): Labels | undefined {
-    const text = this.values[value];
-    if (text === undefined) return undefined;
-    const position = LABEL_FIELDS.indexOf(this.field);
-    return LABEL_FIELDS.map((_, i) => (i === position ? text : ABSENT));
+    const texts = this.values[value];
+    if (texts === undefined) return undefined;
+    return LABEL_FIELDS.map((_, i) => {
+      const at = this.positions.indexOf(i);
+      return at < 0 ? ABSENT : (texts[at] as string);
+    });
   }
 
   count(value: number): number {
@@ -69,11 +93,22 @@ export class ValueRollup {
   /** The label sets holding one of the values (ascending), for the records behind them. */
   seriesOf(selection: SeriesSelection): SeriesSelection {
     if (selection.all) return selection;
-    const postings = this.registry.values(this.field);
-    const lists = selection.ids.map((value) => postings.get(this.values[value] as string) ?? []);
-    // A posting list is ascending already (SeriesRegistry keeps it so), and the common case is one value.
+    // The registry's selection is ascending already (a posting list, or an intersection it
+    // keeps), and the common case is one value.
+    const lists = selection.ids.map((value) => this.seriesOfValue(value));
     if (lists.length === 1) return { all: false, ids: lists[0] as readonly number[] };
     return { all: false, ids: Array.from(Int32Array.from(lists.flat()).sort()) };
+  }
+
+  private seriesOfValue(value: number): readonly number[] {
+    const texts = this.values[value];
+    if (texts === undefined) return [];
+    const filter: Filter = {};
+    this.fields.forEach((field, i) => {
+      filter[field] = texts[i] as string;
+    });
+    const selection = this.registry.select(filter);
+    return selection.all ? [] : selection.ids;
   }
 
   /** The value a label set holds. */
@@ -81,7 +116,7 @@ export class ValueRollup {
     const known = series < this.ofSeries.length ? (this.ofSeries[series] as number) : 0;
     if (known > 0) return known - 1;
     const labels = this.registry.labels(series);
-    const value = this.intern(labels?.[LABEL_FIELDS.indexOf(this.field)] ?? ABSENT);
+    const value = this.intern(this.positions.map((at) => labels?.[at] ?? ABSENT));
     if (labels) this.remember(series, value);
     return value;
   }
@@ -110,7 +145,7 @@ export class ValueRollup {
       const value = Math.floor(key / 2 ** 32);
       const hour = key - value * 2 ** 32;
       let latest = -1;
-      for (const series of this.registry.values(this.field).get(this.values[value] as string) ?? []) {
+      for (const series of this.seriesOfValue(value)) {
         latest = Math.max(latest, this.rollup.cellsOf(series)?.latestIn(hour) ?? -1);
       }
       const cells = this.cells[value] as CellList;
@@ -120,12 +155,13 @@ export class ValueRollup {
     this.stale.clear();
   }
 
-  private intern(text: string): number {
-    let value = this.ids.get(text);
+  private intern(texts: Labels): number {
+    const key = labelKey(texts);
+    let value = this.ids.get(key);
     if (value === undefined) {
       value = this.values.length;
-      this.ids.set(text, value);
-      this.values.push(text);
+      this.ids.set(key, value);
+      this.values.push(texts);
       this.counts.push(0);
       this.latest.push(-1);
       this.cells.push(new CellList());
@@ -145,15 +181,21 @@ export class ValueRollup {
 
   /** Sums the label sets' roll-ups per value: each value's cells merged hour by hour. */
   private build(): void {
-    for (const [text, seriesIds] of this.registry.values(this.field)) {
-      const value = this.intern(text);
+    const seriesOf: number[][] = [];
+    for (let series = 1; series < this.registry.bound; series++) {
+      if (this.registry.labels(series) === undefined) continue;
+      const value = this.valueOf(series);
+      const list = seriesOf[value];
+      if (list) list.push(series);
+      else seriesOf[value] = [series];
+    }
+    for (const [value, seriesIds] of seriesOf.entries()) {
       let count = 0;
       let latest = -1;
       let first = Number.POSITIVE_INFINITY;
       let last = Number.NEGATIVE_INFINITY;
       const lists: CellList[] = [];
-      for (const series of seriesIds) {
-        this.remember(series, value);
+      for (const series of seriesIds ?? []) {
         count += this.rollup.count(series);
         latest = Math.max(latest, this.rollup.latestOf(series));
         const cells = this.rollup.cellsOf(series);
@@ -209,12 +251,13 @@ function mergeCells(lists: readonly CellList[], first: number, last: number): Ce
 }
 
 /**
- * The per-value roll-ups of a store's label fields, each built on first use from the label
- * sets' roll-up and then kept in step with it: `add` and `remove` follow every change the
- * roll-up sees, `clear` follows a wipe.
+ * The per-value roll-ups of a store's label fields, and of combinations of fields with few
+ * values, each built on first use from the label sets' roll-up and then kept in step with it:
+ * `add` and `remove` follow every change the roll-up sees, `clear` follows a wipe.
  */
 export class ValueRollups {
-  private readonly built = new Map<LabelName, { values: ValueRollup; source: StatsSource }>();
+  /** By the fields' names in LABEL_FIELDS order, joined with ','. */
+  private readonly built = new Map<string, { values: ValueRollup; source: StatsSource }>();
 
   constructor(
     private readonly registry: SeriesRegistry,
@@ -223,18 +266,26 @@ export class ValueRollups {
     private readonly base: StatsSource,
   ) {}
 
-  /** The statistics source of one field's values, and the selection a filter makes there (StatsSource.byValue). */
-  view(field: LabelName, filter: Filter): { source: StatsSource; selection: SeriesSelection } {
-    let built = this.built.get(field);
+  /**
+   * The statistics source of the values of some fields, and the selection a filter makes there
+   * (StatsSource.byValue); undefined for two or more fields whose values would be too many.
+   */
+  view(fields: readonly LabelName[], filter: Filter): { source: StatsSource; selection: SeriesSelection } | undefined {
+    const ordered = LABEL_FIELDS.filter((field) => fields.includes(field));
+    const key = ordered.join(',');
+    let built = this.built.get(key);
     if (!built) {
-      const values = new ValueRollup(field, this.registry, this.rollup);
+      if (ordered.length > 1) {
+        let product = 1;
+        for (const field of ordered) product *= Math.max(1, this.registry.values(field).size);
+        if (product > COMBINED_VALUES_MAX) return undefined;
+      }
+      const values = new ValueRollup(ordered, this.registry, this.rollup);
       built = { values, source: valueSource(values, this.base) };
-      this.built.set(field, built);
+      this.built.set(key, built);
     }
-    const wanted = filter[field];
-    const value = wanted === undefined ? undefined : built.values.idOf(wanted);
-    const selection: SeriesSelection =
-      wanted === undefined ? { all: true } : { all: false, ids: value === undefined ? [] : [value] };
+    const named = ordered.some((field) => filter[field] !== undefined);
+    const selection: SeriesSelection = named ? { all: false, ids: built.values.matching(filter) } : { all: true };
     return { source: built.source, selection };
   }
 

@@ -4,7 +4,7 @@ import type { ActivityRecord } from '../../src/domain/fields.js';
 import type { Filter } from '../../src/domain/filter.js';
 import { type GroupKey, groupObjects } from '../../src/domain/stats.js';
 import { parseTimeZone } from '../../src/domain/time-zone.js';
-import { expectedStats } from '../helpers/oracle.js';
+import { expectedStats, selectRecords } from '../helpers/oracle.js';
 import { aRecord, DST_DAY, mixedRecords } from '../helpers/records.js';
 import { addAll, type ContractContext } from './contract.js';
 
@@ -33,6 +33,8 @@ const GROUPINGS: GroupKey[][] = [
   ['task_id', 'day'],
   ['username', 'task_id'],
   ['day', 'hour'],
+  ['platform', 'status'],
+  ['action_type', 'platform'],
 ];
 
 /** Statistics of extensions §4, checked against the records themselves. */
@@ -227,6 +229,56 @@ export function statsContract(ctx: ContractContext): void {
     assert.equal(await ctx.store.count({ task_id: 'grows' }), 0);
     await addAll(ctx.store, [task('d', DST_DAY + 70)]);
     await expect({ d: [1, DST_DAY + 70] });
+  });
+
+  it('counts and groups by fields of few values exactly as new values, label sets and deletes arrive after the first ask', async () => {
+    const HOUR = 3_600;
+    const at = (hour: number, second: number) => DST_DAY + hour * HOUR + second;
+    const farm = (n: number, hours: number, platforms: string[], offset = 0) =>
+      Array.from({ length: n }, (_, i) =>
+        aRecord({
+          platform: platforms[i % platforms.length] as string,
+          serial: `dev${(i + offset) % 7}`,
+          action_type: ['follow', 'like', 'post'][i % 3] as string,
+          status: i % 4 === 0 ? 'failed' : 'success',
+          timestamp: at(0, Math.floor((i * hours * HOUR) / n) + offset),
+        }),
+      );
+    await addAll(ctx.store, farm(240, 3, ['p1', 'p2']));
+    // A range cut off the hour at both ends, so that the cut hours are counted from records too.
+    const range = { since: at(0, 1_234), until: at(2, 777) };
+    const asks: [Filter, GroupKey[]][] = [
+      [{ platform: 'p1', status: 'failed', ...range }, []],
+      [{ platform: 'p1', action_type: 'like', status: 'success' }, ['hour']],
+      [{ platform: 'p2', ...range }, ['status']],
+      [{ status: 'failed' }, ['platform', 'action_type']],
+      [range, ['platform', 'status']],
+      [{ action_type: 'post', since: at(1, 100) }, ['day', 'status']],
+    ];
+    const check = async (when: string) => {
+      const all = await ctx.store.list({}, { offset: 0, limit: 10_000 });
+      for (const [filter, groupBy] of asks) {
+        const label = `${when}: ${JSON.stringify(filter)} by ${groupBy.join(',') || 'nothing'}`;
+        assert.deepEqual(await statsOf(ctx, filter, groupBy), expectedStats(all, filter, groupBy, UTC, 10_000), label);
+        assert.equal(await ctx.store.count(filter), selectRecords(all, filter).length, label);
+      }
+    };
+    // Asked first, so that roll-ups a store keeps per combined value (if any) exist and must follow.
+    await check('first');
+    // A new platform (a new value), and new devices for known values (new label sets).
+    const more = await addAll(ctx.store, farm(60, 3, ['p1', 'p3'], 11));
+    await check('after new values and label sets');
+    const latestFailed = more
+      .filter((r) => r.platform === 'p1' && r.status === 'failed')
+      .sort((a, b) => b.timestamp - a.timestamp)[0] as ActivityRecord;
+    assert.equal(await ctx.store.delete(latestFailed.id), true);
+    await check('after deleting the latest record of a group');
+    assert.ok((await ctx.store.deleteMatching({ platform: 'p3' })) > 0);
+    await check('after deleting a value');
+    await ctx.store.deleteAll();
+    await check('after a wipe');
+    await addAll(ctx.store, farm(30, 3, ['p2', 'p4'], 3));
+    await check('after a wipe and new records');
   });
 
   it('counts and lists two label conditions exactly after a label set that matches both first appears', async () => {

@@ -377,7 +377,7 @@ export class SqliteStore extends BatchedWrites implements Store {
       });
     },
     taskTotals: async (filter, selection, visit) => this.reads.taskTotals(filter, selection, visit, this.tasks),
-    byValue: (field, filter) => this.values.view(field, filter),
+    byValue: (fields, filter) => this.values.view(fields, filter),
   };
 
   /**
