@@ -3,6 +3,8 @@ import { copyFileSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import type { ActivityRecord } from '../../src/domain/fields.js';
+import type { Filter } from '../../src/domain/filter.js';
 import { type GroupKey, groupObjects } from '../../src/domain/stats.js';
 import { parseTimeZone } from '../../src/domain/time-zone.js';
 import { Checkpointer } from '../../src/store/sqlite/checkpointer.js';
@@ -501,6 +503,70 @@ describe('SQLite store specifics', () => {
           );
         }
       }
+    });
+  });
+
+  it('counts the cut hours of a range from the hours it keeps exactly, across adds, deletes and a wipe', async () => {
+    await withStore('kept-hours.db', async (store) => {
+      const start = 1_707_724_800;
+      const records = (n: number, offset: number) =>
+        Array.from({ length: n }, (_, i) =>
+          aRecord({
+            serial: `dev${(i + offset) % 40}`,
+            platform: i % 3 === 0 ? 'instagram' : 'tiktok',
+            status: i % 5 === 0 ? 'failed' : 'success',
+            timestamp: start + Math.floor((i * 10_800) / n) + offset,
+          }),
+        );
+      store.importBatch(records(1_500, 0));
+      store.catchUp();
+      const range = { since: start + 1_234, until: start + 9_876 };
+      const asks: Filter[] = [
+        range,
+        { platform: 'tiktok', ...range },
+        { platform: 'tiktok', status: 'failed', ...range },
+        { serial: 'dev3', ...range },
+        { since: start + 3_600 + 17, until: start + 3_600 + 1_800 },
+      ];
+      const utc = parseTimeZone('UTC');
+      // Each filter three times: counted by SQLite, then with its hours loaded, then kept.
+      const check = async (when: string) => {
+        const all = await store.list({}, { limit: 10_000, offset: 0 });
+        for (let round = 0; round < 3; round++) {
+          for (const filter of asks) {
+            const label = `${when}, round ${round}: ${JSON.stringify(filter)}`;
+            assert.equal(await store.count(filter), selectRecords(all, filter).length, label);
+            for (const groupBy of [['serial'], ['hour', 'status']] as GroupKey[][]) {
+              const result = await store.stats(filter, { groupBy, zone: utc, limit: 10_000 });
+              assert.deepEqual(
+                { total: result.total, truncated: result.truncated, groups: groupObjects(result, groupBy) },
+                expectedStats(all, filter, groupBy, utc, 10_000),
+                `${label} by ${groupBy.join(',')}`,
+              );
+            }
+          }
+        }
+      };
+      await check('first');
+      // Into both cut hours and a whole one: a kept hour must not answer for what it lacks.
+      const [early, late] = await addAll(store, [
+        aRecord({ serial: 'dev3', platform: 'tiktok', status: 'failed', timestamp: start + 1_300 }),
+        aRecord({ serial: 'dev3', platform: 'tiktok', status: 'failed', timestamp: start + 9_000 }),
+        aRecord({ serial: 'dev5', platform: 'tiktok', timestamp: start + 3_600 + 20 }),
+      ]);
+      await check('after adds');
+      assert.equal(await store.delete((early as ActivityRecord).id), true);
+      const gone = { serial: 'dev7', since: start + 7_200 };
+      const going = selectRecords(await store.list({}, { limit: 10_000, offset: 0 }), gone).length;
+      assert.ok(going > 0);
+      assert.equal(await store.deleteMatching(gone), going);
+      await check('after deletes');
+      assert.equal(await store.delete((late as ActivityRecord).id), true);
+      await check('after deleting the latest of a label set in a cut hour');
+      await store.deleteAll();
+      await check('after a wipe');
+      store.importBatch(records(300, 7));
+      await check('after a wipe and a bulk load');
     });
   });
 

@@ -50,3 +50,17 @@ export class MemberFunction {
     }
   }
 }
+
+/**
+ * The same check for statements without a budget (counts of cut hours), in SQLite alone: the
+ * selection is bound as a blob of one byte per label set (1: in it) and the statement reads the
+ * label set's byte, where calling the function costs a trip into JavaScript a row. Measured on
+ * 10M over one cut hour (~3,000 records): 267 µs against 443 µs; without any check, 154 µs.
+ * A label set past the blob's end reads an empty blob: not in the selection.
+ * Parameters: the blob (`memberBytes`).
+ */
+export const MEMBER_BYTE_SQL = "substr(?, series_id + 1, 1) = x'01'";
+
+/** A selection (`Uint8Array`, 1 for each label set in it) as the blob MEMBER_BYTE_SQL reads, without a copy. */
+export const memberBytes = (member: Uint8Array): Buffer =>
+  Buffer.from(member.buffer, member.byteOffset, member.byteLength);

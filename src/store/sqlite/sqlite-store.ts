@@ -185,8 +185,10 @@ export class SqliteStore extends BatchedWrites implements Store {
         this.rendered.clear();
         this.values.clear();
         this.tasks.clear();
+        this.reads.hours.clear();
       } else if (change.kind === 'add') {
         this.rollup.add(change.series, change.timestamp, change.id);
+        this.reads.hours.changed(change.timestamp);
         this.recent.add(change.series, change.id);
         this.values.add(change.series, change.timestamp);
         const task = (ops[change.op] as Extract<WriteOp, { kind: 'add' }>).record.task_id;
@@ -197,6 +199,7 @@ export class SqliteStore extends BatchedWrites implements Store {
         this.recent.remove(change.series, change.id);
         this.rendered.delete(change.id);
         this.values.remove(change.series, change.timestamp);
+        this.reads.hours.changed(change.timestamp);
         const { hour, targets } = this.rollup.remove(change.series, change.timestamp);
         for (const target of targets) {
           const [from, to] = hourRange(hour);
