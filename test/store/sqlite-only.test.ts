@@ -570,6 +570,51 @@ describe('SQLite store specifics', () => {
     });
   });
 
+  it('counts a task over a time range from the id blocks that can hold it, records written late included', async () => {
+    await withStore('task-range.db', async (store) => {
+      const start = 1_707_724_800;
+      // 5,000 records in time order over five days (five zone-map blocks of ids), then records
+      // written late with early timestamps: their block spans the whole range.
+      const records = Array.from({ length: 5_000 }, (_, i) =>
+        aRecord({
+          serial: `dev${i % 9}`,
+          status: i % 6 === 0 ? 'failed' : 'success',
+          task_id: i % 3 === 0 ? 'long' : 'other',
+          timestamp: start + i * 86,
+        }),
+      );
+      store.importBatch(records);
+      await addAll(store, [
+        aRecord({ serial: 'dev1', task_id: 'long', timestamp: start + 10 }),
+        aRecord({ serial: 'dev2', task_id: 'long', timestamp: start + 200_000 }),
+      ]);
+      const all = await store.list({}, { limit: 10_000, offset: 0 });
+      const utc = parseTimeZone('UTC');
+      for (const range of [
+        { since: start + 100_000, until: start + 200_001 },
+        { since: start, until: start + 11 },
+        { since: start + 300_000 },
+        { until: start + 50_000 },
+        { since: start + 500_000 },
+      ]) {
+        for (const filter of [
+          { task_id: 'long', ...range },
+          { task_id: 'long', status: 'failed' as const, ...range },
+        ]) {
+          const want = selectRecords(all, filter).length;
+          assert.equal(await store.count(filter), want, JSON.stringify(filter));
+          const result = await store.stats(filter, { groupBy: ['serial'], zone: utc, limit: 100 });
+          assert.deepEqual(
+            groupObjects(result, ['serial']),
+            expectedStats(all, filter, ['serial'], utc, 100).groups,
+            JSON.stringify(filter),
+          );
+        }
+      }
+      assert.ok((await store.count({ task_id: 'long', since: start + 100_000, until: start + 200_001 })) > 300);
+    });
+  });
+
   it('counts records loaded in bulk like records added one by one', async () => {
     const dir = tempDir();
     const bulk = SqliteStore.open(join(dir.path, 'bulk.db'));
