@@ -506,7 +506,15 @@ export class SqliteReads {
     offer: (c: Candidate) => boolean,
   ): void {
     const heads = new Float64Array(labelSets.length);
-    for (let i = 0; i < labelSets.length; i++) heads[i] = this.headBelow(labelSets[i] as number, hi);
+    let unknown = 0;
+    for (let i = 0; i < labelSets.length; i++) {
+      const head = this.headBelow(labelSets[i] as number, hi);
+      heads[i] = head;
+      if (head === UNKNOWN_HEAD) unknown++;
+    }
+    if (unknown > 0) this.settleHeads(labelSets, heads, unknown, hi);
+    // The tiers mark the heads they let in: a cursor takes its head from a copy.
+    const settled = unknown > 0 ? heads.slice() : undefined;
     const tiers = new MergeTiers(heads, MERGE_FIRST_TIER);
     const heap = new MaxHeap();
     const pending: Candidate[] = [];
@@ -522,7 +530,7 @@ export class SqliteReads {
       // A label set outside the heap may hold the next id: let the next tier in first.
       let top = heap.peek();
       while (tiers.boundary >= lo && (!top || top.head <= tiers.boundary)) {
-        for (const i of tiers.next()) heap.push(this.cursorBelow(labelSets[i] as number, hi));
+        for (const i of tiers.next()) heap.push(this.cursorBelow(labelSets[i] as number, hi, settled?.[i] ?? hi - 1));
         top = heap.peek();
       }
       if (!top || top.head < lo) break;
@@ -548,8 +556,8 @@ export class SqliteReads {
   }
 
   /**
-   * A label set's head below `hi`: its newest id there where its ring knows it, else an upper
-   * bound (hi - 1) while older ids may exist; -1 when it has none.
+   * A label set's head below `hi`: its newest id there where its ring knows it, -1 when it has
+   * none, else UNKNOWN_HEAD (older ids may exist below a cursor: settleHeads).
    */
   private headBelow(series: number, hi: number): number {
     // Most label sets' newest id is below the window's top (always, on a first page).
@@ -563,19 +571,41 @@ export class SqliteReads {
       if (at < ring.length) return ring[at] as number;
       if (ring.length >= count) return -1;
     }
-    return hi - 1;
+    return UNKNOWN_HEAD;
   }
 
-  /** The merge cursor of a label set with ids below `hi` (its head as headBelow gives it). */
-  private cursorBelow(series: number, hi: number): MergeCursor {
+  /**
+   * Gives the label sets whose head headBelow could not tell one: below a cursor past their
+   * rings, many label sets at once are each sought in one statement (~1 µs each inside SQLite,
+   * against ~3 µs a statement from here), so that tiers let in only the label sets with the
+   * newest ids; a few are given the upper bound hi - 1 and sought when they reach the top.
+   */
+  private settleHeads(labelSets: readonly number[], heads: Float64Array, unknown: number, hi: number): void {
+    if (unknown < HEADS_SOUGHT_MIN) {
+      for (let i = 0; i < heads.length; i++) if (heads[i] === UNKNOWN_HEAD) heads[i] = hi - 1;
+      return;
+    }
+    const at: number[] = [];
+    for (let i = 0; i < heads.length; i++) if (heads[i] === UNKNOWN_HEAD) at.push(i);
+    const found = this.statements.headsBelow.all(hi, JSON.stringify(at.map((i) => labelSets[i]))) as (number | null)[];
+    at.forEach((i, k) => {
+      heads[i] = found[k] ?? -1;
+    });
+  }
+
+  /**
+   * The merge cursor of a label set with ids below `hi`: from its ring where the ring holds its
+   * head, else to be read from `head` (its newest id below `hi`, or the upper bound hi - 1).
+   */
+  private cursorBelow(series: number, hi: number, head: number): MergeCursor {
     const ring = this.recent.get(series);
     const at = ring ? ringStart(ring, hi) : 0;
     if (ring && at < ring.length) {
       const more = ring.length < this.rollup.count(series);
       return { series, buffer: ring, at, more, fetches: 0, head: ring[at] as number, exact: true };
     }
-    // Its newest id below the window's top is not known yet.
-    return { series, buffer: EMPTY, at: 0, more: true, fetches: 0, head: hi - 1, exact: false };
+    // Its next ids are not known yet.
+    return { series, buffer: EMPTY, at: 0, more: true, fetches: 0, head, exact: false };
   }
 
   /**
@@ -752,6 +782,14 @@ function ringStart(ring: readonly number[], hi: number): number {
 
 /** Label sets in a merge's first tier; each later tier is twice the one before. */
 const MERGE_FIRST_TIER = 128;
+/** headBelow: the label set may have ids below the window's top that no ring holds. */
+const UNKNOWN_HEAD = -2;
+/**
+ * From this many unknown heads, a merge seeks them all in one statement first (settleHeads).
+ * Measured on 10M, `platform=tiktok&status=failed` below id 5,000,000 (2,874 label sets): one
+ * statement 2.3–2.6 ms, a statement each 8.5–10.3 ms.
+ */
+const HEADS_SOUGHT_MIN = 32;
 
 /**
  * The label sets of a merge, let into its heap in tiers by head, largest first. Every label set
@@ -864,6 +902,12 @@ function prepare(db: Database) {
     taskWithText: raw(wherePk(WITH_TEXT, 'task_id = ? AND', 'INDEXED BY activity_log_by_task')),
     candidatesById: (withText: boolean) => candidates[withText ? 1 : 0],
     byIds: byIds(ROW_SELECT),
+    // The newest id below a cursor of each label set of a JSON list, in the list's order (null: none).
+    headsBelow: pluck(
+      `SELECT (SELECT id FROM activity_log INDEXED BY activity_log_by_series
+                WHERE series_id = j.value AND id < ? ORDER BY id DESC LIMIT 1)
+         FROM json_each(?) j ORDER BY j.key`,
+    ),
     newestOf: pluck(
       'SELECT id FROM activity_log INDEXED BY activity_log_by_series WHERE series_id = ? AND id < ? ORDER BY id DESC LIMIT ?',
     ),
