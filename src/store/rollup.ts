@@ -97,14 +97,8 @@ export class Rollup {
   }
 
   private ensure(series: number): void {
-    if (series < this.counts.length) return;
-    const size = Math.max(series + 1, this.counts.length * 2);
-    const counts = new Float64Array(size);
-    counts.set(this.counts);
-    const latest = new Float64Array(size).fill(-1);
-    latest.set(this.latest);
-    this.counts = counts;
-    this.latest = latest;
+    this.counts = coverIndex(this.counts, series, 0);
+    this.latest = coverIndex(this.latest, series, -1);
   }
 }
 
@@ -123,7 +117,8 @@ export class ZoneMap {
 
   note(id: number, timestamp: number): void {
     const block = Math.floor(id / ZONE_BLOCK);
-    if (block >= this.min.length) this.grow(block);
+    this.min = coverIndex(this.min, block, Number.POSITIVE_INFINITY);
+    this.max = coverIndex(this.max, block, Number.NEGATIVE_INFINITY);
     if (timestamp < (this.min[block] as number)) this.min[block] = timestamp;
     if (timestamp > (this.max[block] as number)) this.max[block] = timestamp;
     if (block >= this.blocks) this.blocks = block + 1;
@@ -164,16 +159,6 @@ export class ZoneMap {
     this.min.fill(Number.POSITIVE_INFINITY);
     this.max.fill(Number.NEGATIVE_INFINITY);
     this.blocks = 0;
-  }
-
-  private grow(block: number): void {
-    const size = Math.max(block + 1, this.min.length * 2);
-    const min = new Float64Array(size).fill(Number.POSITIVE_INFINITY);
-    const max = new Float64Array(size).fill(Number.NEGATIVE_INFINITY);
-    min.set(this.min);
-    max.set(this.max);
-    this.min = min;
-    this.max = max;
   }
 }
 
@@ -234,11 +219,16 @@ export class RecentIds {
   }
 
   private keepNewest(series: number, ring: readonly number[]): void {
-    if (series >= this.newestIds.length) {
-      const grown = new Float64Array(Math.max(series + 1, this.newestIds.length * 2)).fill(-1);
-      grown.set(this.newestIds);
-      this.newestIds = grown;
-    }
+    this.newestIds = coverIndex(this.newestIds, series, -1);
     this.newestIds[series] = ring.length > 0 ? (ring[0] as number) : -1;
   }
+}
+
+/** `array` when it has a slot at `index`, else a copy at least twice as long, new slots set to `fill`. */
+function coverIndex(array: Float64Array<ArrayBuffer>, index: number, fill: number): Float64Array<ArrayBuffer> {
+  if (index < array.length) return array;
+  const grown = new Float64Array(Math.max(index + 1, array.length * 2));
+  if (fill !== 0) grown.fill(fill, array.length);
+  grown.set(array);
+  return grown;
 }

@@ -19,7 +19,7 @@ export const COMBINED_VALUES_MAX = 256;
  * combined value of a few fields with few values (platform and status: tiktok/failed…), beside
  * the per-label-set roll-up they are made from. A count or a statistic that filters or groups
  * by those fields alone then reads their few hundred values, not the ~20,000 label sets that
- * hold them (docs/decisions.md, "Roll-ups per label value", "Roll-ups per combined value").
+ * hold them (docs/decisions.md, "Roll-ups per label value"; "Counts over a cut range").
  * Values are numbered densely, in order of first sight; they play the part of label sets for
  * the statistics engine, whose code is the same for both.
  */
