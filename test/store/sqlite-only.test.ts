@@ -8,7 +8,7 @@ import type { Filter } from '../../src/domain/filter.js';
 import { type GroupKey, groupObjects } from '../../src/domain/stats.js';
 import { parseTimeZone } from '../../src/domain/time-zone.js';
 import { Checkpointer } from '../../src/store/sqlite/checkpointer.js';
-import { MergeTiers } from '../../src/store/sqlite/reads.js';
+import { MergeTiers } from '../../src/store/sqlite/merge-heap.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { TrigramQuery } from '../../src/store/sqlite/trigram-query.js';
 import { expectedStats, selectRecords } from '../helpers/oracle.js';

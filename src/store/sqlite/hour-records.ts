@@ -1,4 +1,5 @@
 import { HOUR } from '../cells.js';
+import { ALL } from '../rollup.js';
 
 /** Records kept at most over all kept hours (6 bytes each: ~1.5 MB). */
 export const RECORDS_MAX = 262_144;
@@ -113,4 +114,54 @@ export function firstAtOrAfter(entries: HourEntries, second: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** Records [lo, hi) of a kept hour starting at `start` (seconds). */
+export interface KeptRange {
+  entries: HourEntries;
+  start: number;
+  lo: number;
+  hi: number;
+}
+
+/**
+ * Count and latest timestamp of a kept range's records in the selection (`member`, null: all),
+ * per label set or (perSeries false) together, visited with series ALL.
+ */
+export function totalsOfKept(
+  { entries, start, lo, hi }: KeptRange,
+  member: Uint8Array | null,
+  perSeries: boolean,
+  visit: (series: number, count: number, latest: number) => void,
+): void {
+  const { seconds, series } = entries;
+  if (!perSeries) {
+    let count = 0;
+    let last = -1;
+    if (member === null) {
+      count = hi - lo;
+      if (count > 0) last = seconds[hi - 1] as number;
+    } else {
+      for (let i = lo; i < hi; i++) {
+        if (member[series[i] as number] === 1) {
+          count++;
+          last = seconds[i] as number;
+        }
+      }
+    }
+    if (count > 0) visit(ALL, count, start + last);
+    return;
+  }
+  // Entries are in timestamp order: a label set's latest is its last one seen.
+  const totals = new Map<number, [number, number]>();
+  for (let i = lo; i < hi; i++) {
+    const id = series[i] as number;
+    if (member !== null && member[id] !== 1) continue;
+    const total = totals.get(id);
+    if (total) {
+      total[0]++;
+      total[1] = seconds[i] as number;
+    } else totals.set(id, [1, seconds[i] as number]);
+  }
+  for (const [id, [count, last]] of totals) visit(id, count, start + last);
 }
