@@ -103,12 +103,13 @@ export class SeriesRegistry {
   }
 }
 
-function sortedIndex(ids: readonly number[], id: number): number {
+/** The first index of an ascending list whose value is at least `value` (the list's length if none). */
+export function sortedIndex(values: ArrayLike<number>, value: number): number {
   let lo = 0;
-  let hi = ids.length;
+  let hi = values.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if ((ids[mid] as number) < id) lo = mid + 1;
+    if ((values[mid] as number) < value) lo = mid + 1;
     else hi = mid;
   }
   return lo;

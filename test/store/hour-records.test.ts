@@ -1,12 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  firstAtOrAfter,
-  HOUR_RECORDS_MAX,
-  HourRecords,
-  RECORDS_MAX,
-  SERIES_SPAN,
-} from '../../src/store/sqlite/hour-records.js';
+import { sortedIndex } from '../../src/store/series.js';
+import { HOUR_RECORDS_MAX, HourRecords, RECORDS_MAX, SERIES_SPAN } from '../../src/store/sqlite/hour-records.js';
 
 const HOUR = 3_600;
 
@@ -45,9 +40,9 @@ describe('the records of hours counted lately', () => {
     assert.deepEqual([...entries.series], [3, 7, 1, SERIES_SPAN - 1]);
     assert.deepEqual(calls, [[start, start + HOUR]]);
     assert.equal(hours.get(hour, 4), entries, 'kept: no second load');
-    assert.equal(firstAtOrAfter(entries, 5), 0);
-    assert.equal(firstAtOrAfter(entries, 6), 2);
-    assert.equal(firstAtOrAfter(entries, HOUR), 4);
+    assert.equal(sortedIndex(entries.seconds, 5), 0);
+    assert.equal(sortedIndex(entries.seconds, 6), 2);
+    assert.equal(sortedIndex(entries.seconds, HOUR), 4);
     // Another hour's change leaves it; its own change drops it, and it is asked twice again.
     hours.changed(start + HOUR);
     assert.equal(hours.get(hour, 4), entries);

@@ -103,19 +103,6 @@ function parse(text: string | null): HourEntries {
   return { seconds, series };
 }
 
-/** The first index whose seconds are at least `second` (entries sorted by seconds). */
-export function firstAtOrAfter(entries: HourEntries, second: number): number {
-  const seconds = entries.seconds;
-  let lo = 0;
-  let hi = seconds.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if ((seconds[mid] as number) < second) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Records [lo, hi) of a kept hour starting at `start` (seconds). */
 export interface KeptRange {
   entries: HourEntries;

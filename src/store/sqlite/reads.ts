@@ -3,10 +3,10 @@ import { asciiLower, type Filter, hasTimeRange, isEmptyFilter } from '../../doma
 import { HOUR } from '../cells.js';
 import { choosePlan, type Driver, type DriverCosts } from '../plan.js';
 import { ALL, type RecentIds, RING_SIZE, type Rollup } from '../rollup.js';
-import type { SeriesRegistry, SeriesSelection } from '../series.js';
+import { type SeriesRegistry, type SeriesSelection, sortedIndex } from '../series.js';
 import { type RecordRow, ROW_SELECT } from '../sql/records.js';
 import type { TaskTotals } from '../task-totals.js';
-import { firstAtOrAfter, HourRecords, type KeptRange, SERIES_SPAN, totalsOfKept } from './hour-records.js';
+import { HourRecords, type KeptRange, SERIES_SPAN, totalsOfKept } from './hour-records.js';
 import { MEMBER_BYTE_SQL, MemberFunction, memberBytes } from './member-function.js';
 import { EMPTY, MaxHeap, type MergeCursor, MergeTiers } from './merge-heap.js';
 import { LATEST_IN_OF_SQL, LATEST_IN_SQL } from './schema.js';
@@ -619,7 +619,12 @@ export class SqliteReads {
     if (to > start + HOUR || this.registry.bound > SERIES_SPAN) return undefined;
     const entries = this.hours.get(hour, this.rollup.all.countIn(hour));
     if (!entries) return undefined;
-    return { entries, start, lo: firstAtOrAfter(entries, from - start), hi: firstAtOrAfter(entries, to - start) };
+    return {
+      entries,
+      start,
+      lo: sortedIndex(entries.seconds, from - start),
+      hi: sortedIndex(entries.seconds, to - start),
+    };
   }
 
   /**
